@@ -1,0 +1,126 @@
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import type { RequestListener } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { invalidateComplaint } from './cache/invalidation.js';
+import { createCacheStore, type CacheStore } from './cache/store.js';
+import type { GatewayConfig } from './config.js';
+import { complaintKeyToString } from './domain/complaint-key.js';
+import type { ComplaintEvent } from './domain/events.js';
+import { createEventLog, type EventLog } from './events/event-log.js';
+import { createHuishouqianAccount } from './providers/huishouqian/account.js';
+import type { Clock } from './providers/http/clock.js';
+import type { ComplaintProvider, NotificationReceiver } from './providers/provider.js';
+import { createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
+import { createWechatPayAccount } from './providers/wechatpay/account.js';
+import { createGateway } from './server/gateway.js';
+import { createGraphiQLOptions, createOfflineGraphiQLRenderer, loadExampleTabs } from './server/graphiql.js';
+import { createReadinessCheck, useReadyz, type Upstream } from './server/health.js';
+import { createHttpHandler } from './server/http.js';
+import type { Logger } from './server/logger.js';
+import { createMediaHandler } from './server/media.js';
+import { createHuishouqianWebhook } from './server/webhooks/huishouqian.js';
+import { createWechatPayWebhook } from './server/webhooks/wechatpay.js';
+
+export interface AppOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  /** Injected into every provider client and the webhooks; default systemClock. */
+  clock?: Clock;
+}
+
+/** Everything `npm start` and the end-to-end tests run, assembled from one config; no listening. */
+export interface App {
+  listener: RequestListener;
+  registry: ProviderRegistry;
+  cache: CacheStore;
+  eventLog: EventLog;
+  /** Releases the cache and the event log (the caller closes its HTTP server first). */
+  close(): Promise<void>;
+}
+
+const OPERATIONS_DIR = fileURLToPath(new URL('../schema/operations/', import.meta.url));
+
+function buildProviders(config: GatewayConfig, clock: Clock | undefined) {
+  const providers: ComplaintProvider[] = [];
+  const wechatpayReceivers = new Map<string, NotificationReceiver>();
+  const huishouqianReceivers = new Map<string, NotificationReceiver>();
+  const upstreams: Upstream[] = [];
+  const withClock = clock === undefined ? {} : { clock };
+  for (const { account, ...options } of config.providers.wechatpay) {
+    const built = createWechatPayAccount({ ...options, ...withClock });
+    providers.push(...built.providers);
+    wechatpayReceivers.set(account, built.notifications);
+    upstreams.push({ name: 'WECHAT_PAY', baseUrl: options.baseUrl });
+  }
+  for (const { account, ...options } of config.providers.huishouqian) {
+    const built = createHuishouqianAccount({ ...options, ...withClock });
+    providers.push(...built.providers);
+    huishouqianReceivers.set(account, built.notifications);
+    upstreams.push({ name: 'HUISHOUQIAN', baseUrl: options.baseUrl });
+  }
+  return { providers, wechatpayReceivers, huishouqianReceivers, upstreams };
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, logger, clock } = options;
+  const { providers, wechatpayReceivers, huishouqianReceivers, upstreams } = buildProviders(config, clock);
+  const registry = createProviderRegistry(providers);
+  const cache = createCacheStore({
+    ...config.cache,
+    onError: (error, operation) => {
+      logger.warn({ operation, errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'cache store failure');
+    },
+  });
+  const eventLog = await createEventLog(config.eventLog);
+  const mediaTokenSecret: KeyObject = config.mediaTokenSecret ?? createSecretKey(randomBytes(32));
+
+  const graphiql = config.server.graphiql ? createGraphiQLOptions({ tabs: await loadExampleTabs(OPERATIONS_DIR) }) : false;
+  const yoga = createGateway({
+    registry,
+    cache,
+    eventLog,
+    logger,
+    mediaTokenSecret,
+    ...(clock === undefined ? {} : { clock }),
+    options: {
+      mediaUrlBase: (token) => `/media/${token}`,
+      graphiql,
+      renderGraphiQL: createOfflineGraphiQLRenderer(),
+      plugins: [useReadyz(createReadinessCheck({ cache, upstreams }))],
+    },
+  });
+
+  // A notification changes the complaint: evict it once per complaint, whatever the batch holds.
+  const onAccepted = async (events: readonly ComplaintEvent[]): Promise<void> => {
+    const keys = new Map(events.map((event) => [complaintKeyToString(event.complaint), event.complaint]));
+    await Promise.all([...keys.values()].map((key) => invalidateComplaint(cache, key)));
+  };
+  const webhookOptions = {
+    eventLog,
+    onAccepted,
+    logger,
+    maxBodyBytes: config.server.maxWebhookBodyBytes,
+    ...(clock === undefined ? {} : { clock }),
+  };
+
+  const listener = createHttpHandler({
+    yoga,
+    webhooks: {
+      wechatpay: createWechatPayWebhook({ ...webhookOptions, receivers: wechatpayReceivers }),
+      huishouqian: createHuishouqianWebhook({ ...webhookOptions, receivers: huishouqianReceivers }),
+    },
+    maxWebhookBodyBytes: config.server.maxWebhookBodyBytes,
+    media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, logger }),
+    logger,
+  });
+
+  return {
+    listener,
+    registry,
+    cache,
+    eventLog,
+    async close() {
+      await Promise.allSettled([eventLog.close(), cache.close()]);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { CACHE_TTL_MS } from './keys.js';
+import type { CacheStore } from './store.js';
+
+/**
+ * Generation tokens are random, not counters: two instances bumping at once still each leave a
+ * token no reader has cached pages under, and no read-increment-write race can reuse an old one.
+ */
+function newGeneration(): string {
+  return `${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+}
+
+/** The current token; a missing one is created so pages are never cached under a reused token. */
+export async function readGeneration(cache: CacheStore, key: string): Promise<string> {
+  const current = await cache.get<string>(key);
+  if (typeof current === 'string') return current;
+  const created = newGeneration();
+  await cache.set(key, created, CACHE_TTL_MS.generation);
+  return created;
+}
+
+/** Throws CacheStoreError: a bump that did not happen would leave stale pages reachable. */
+export async function bumpGeneration(cache: CacheStore, key: string): Promise<void> {
+  await cache.setOrThrow(key, newGeneration(), CACHE_TTL_MS.generation);
+}

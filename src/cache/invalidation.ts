@@ -1,0 +1,32 @@
+import type { ComplaintKey, MerchantKey } from '../domain/complaint-key.js';
+import { bumpGeneration } from './generation.js';
+import { cacheKeys } from './keys.js';
+import type { CacheStore } from './store.js';
+
+/**
+ * What each write evicts. Mutations and notifications both land here, so "a read after a write
+ * never shows the old state" is decided in one file. Every function throws CacheStoreError when the
+ * store fails: the caller must not report success over a cache that still holds the old state.
+ */
+
+/** Every list page of one merchant (all date windows, offsets and filters) in one write. */
+export async function invalidateMerchantLists(cache: CacheStore, merchant: MerchantKey): Promise<void> {
+  await bumpGeneration(cache, cacheKeys.merchantGeneration(merchant));
+}
+
+/**
+ * A complaint changed (reply, completion, refund decision, a user message, a notification): its
+ * detail, every cached page of its history, and the list pages of its merchant (they embed state).
+ */
+export async function invalidateComplaint(cache: CacheStore, key: ComplaintKey): Promise<void> {
+  await Promise.all([
+    cache.delete([cacheKeys.complaint(key)]),
+    bumpGeneration(cache, cacheKeys.complaintGeneration(key)),
+    invalidateMerchantLists(cache, { provider: key.provider, merchantNo: key.merchantNo }),
+  ]);
+}
+
+/** The merchant's notification URL was created, changed or deleted. */
+export async function invalidateNotificationUrl(cache: CacheStore, merchant: MerchantKey): Promise<void> {
+  await cache.delete([cacheKeys.notificationUrl(merchant)]);
+}

@@ -1,0 +1,28 @@
+import { complaintKeyToString, merchantKeyToString, type ComplaintKey, type MerchantKey } from '../domain/complaint-key.js';
+import type { ListComplaintsQuery } from '../providers/provider.js';
+
+/**
+ * Every cache key and TTL of the gateway. Pages carry a generation token (of the merchant for list
+ * pages, of the complaint for history pages): one write of a new token makes every page cached under
+ * the old one unreachable, on every instance sharing the store, without enumerating keys.
+ */
+export const CACHE_TTL_MS = {
+  complaint: 5 * 60_000,
+  /** Short: new complaints appear upstream without a notification when none is configured. */
+  listPage: 60_000,
+  historyPage: 5 * 60_000,
+  notificationUrl: 10 * 60_000,
+  /** Longer than any page it guards; a lost generation only costs misses (tokens are never reused). */
+  generation: 24 * 60 * 60_000,
+} as const;
+
+export const cacheKeys = {
+  complaint: (key: ComplaintKey): string => `complaint:${complaintKeyToString(key)}`,
+  complaintGeneration: (key: ComplaintKey): string => `generation:complaint:${complaintKeyToString(key)}`,
+  historyPage: (key: ComplaintKey, generation: string, page: { limit: number; offset: number }): string =>
+    `history:${complaintKeyToString(key)}:${generation}:${page.limit}:${page.offset}`,
+  merchantGeneration: (merchant: MerchantKey): string => `generation:merchant:${merchantKeyToString(merchant)}`,
+  listPage: (merchant: MerchantKey, generation: string, query: ListComplaintsQuery): string =>
+    `list:${merchantKeyToString(merchant)}:${generation}:${query.from}:${query.to}:${query.limit}:${query.offset}`,
+  notificationUrl: (merchant: MerchantKey): string => `notification-url:${merchantKeyToString(merchant)}`,
+} as const;

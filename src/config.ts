@@ -1,0 +1,566 @@
+import { createPrivateKey, createPublicKey, createSecretKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { CacheStoreConfig } from './cache/store.js';
+import { CAPABILITIES } from './domain/capability.js';
+import type { EventLogConfig } from './events/event-log.js';
+import type { HuishouqianAccountOptions } from './providers/huishouqian/account.js';
+import type { WechatPayAccountOptions } from './providers/wechatpay/account.js';
+import type { SandboxKeysFile } from './sandbox/sandbox-keys.js';
+
+/**
+ * The gateway's configuration: one JSON file (optional) plus environment variables, validated here.
+ * This is the only module that reads `process.env`. Environment variables override the file, and
+ * the file overrides the defaults below; README "Configuration" documents every key.
+ */
+
+export const CONFIG_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 4000,
+  logLevel: 'info',
+  graphiql: true,
+  /** Webhook bodies above this are refused while reading (a notification is under 1 KiB). */
+  maxWebhookBodyBytes: 64 * 1024,
+  cacheStore: 'memory',
+  cacheKeyPrefix: 'complaint-gateway:cache:',
+  /** Relative to the config file; sandbox mode uses a fresh file in the temp directory instead. */
+  eventLogPath: 'complaint-events.sqlite',
+  eventLogKeyPrefix: 'complaint-gateway:events:',
+  /** Where sandbox mode writes the generated keys. */
+  sandboxKeysFile: 'sandbox-keys.json',
+  providerTimeoutMs: 10_000,
+} as const;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Thrown for any bad configuration; the message names every bad key, never a secret value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_ERROR';
+  /** One entry per problem, `key.path: what is wrong`. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.problems = problems;
+  }
+}
+
+// ---- the file's shape -------------------------------------------------------------------------
+
+/** A secret or PEM: the value itself, `{"file": path}` (relative to the config file) or `{"env": NAME}`. */
+const secretSource = z.union(
+  [
+    z.string().min(1),
+    z.strictObject({ file: z.string().min(1) }),
+    z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }),
+  ],
+  { error: (issue) => (issue.input === undefined ? 'required' : 'must be a string, {"file": "<path>"} or {"env": "<NAME>"}') },
+);
+type SecretSource = z.infer<typeof secretSource>;
+
+const accountId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-" (it is a URL path segment)');
+const merchantNo = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const capabilitySwitches = z.partialRecord(z.enum(CAPABILITIES), z.boolean());
+
+const wechatPayAccountInput = z.strictObject({
+  /** The `{account}` of `/webhooks/wechatpay/{account}`; default: `mchid`. */
+  account: accountId.optional(),
+  baseUrl: httpUrl.default('https://api.mch.weixin.qq.com'),
+  backupBaseUrl: httpUrl.optional(),
+  mchid: merchantNo,
+  serialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'must be the hexadecimal serial of the API certificate'),
+  privateKey: secretSource,
+  apiV3Key: secretSource,
+  platformPublicKeys: z.array(z.strictObject({ id: z.string().regex(/^PUB_KEY_ID_\w+$/, 'must start with PUB_KEY_ID_'), publicKey: secretSource })).default([]),
+  platformCertificates: z.array(z.strictObject({ certificate: secretSource })).default([]),
+  merchants: z.array(z.strictObject({ mchid: merchantNo, name: z.string().min(1) })).min(1, 'must list at least one merchant'),
+  timeoutMs: z.int().positive().max(120_000).default(CONFIG_DEFAULTS.providerTimeoutMs),
+  capabilities: capabilitySwitches.optional(),
+});
+
+const huishouqianAccountInput = z.strictObject({
+  /** The `{account}` of `/webhooks/huishouqian/{account}`; default: agentMerchantNo or the first merchantNo. */
+  account: accountId.optional(),
+  baseUrl: httpUrl,
+  agentMerchantNo: merchantNo.optional(),
+  platformPublicKey: secretSource,
+  signType: z.enum(['RSA2', 'CFCA']).default('RSA2'),
+  merchants: z
+    .array(z.strictObject({ merchantNo, name: z.string().min(1), privateKey: secretSource, signKey: secretSource }))
+    .min(1, 'must list at least one merchant'),
+  timeoutMs: z.int().positive().max(120_000).default(CONFIG_DEFAULTS.providerTimeoutMs),
+  capabilities: capabilitySwitches.optional(),
+});
+
+const PORT_RANGE = 'must be a port number (0-65535)';
+const port = z.coerce.number({ error: PORT_RANGE }).int(PORT_RANGE).min(0, PORT_RANGE).max(65_535, PORT_RANGE);
+
+const configInput = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().min(1).optional(),
+      port: port.optional(),
+      graphiql: z.boolean().optional(),
+      maxWebhookBodyBytes: z.int().min(1024).max(10 * 1024 * 1024).optional(),
+    })
+    .default({}),
+  logLevel: z.enum(LOG_LEVELS).optional(),
+  media: z
+    .strictObject({
+      /** HMAC key of /media/ tokens; instances behind one load balancer must share it. */
+      tokenSecret: secretSource.optional(),
+    })
+    .default({}),
+  cache: z
+    .discriminatedUnion(
+      'store',
+      [
+        z.strictObject({ store: z.literal('memory') }),
+        z.strictObject({ store: z.literal('sqlite'), path: z.string().min(1) }),
+        z.strictObject({ store: z.literal('redis'), url: z.string().optional(), keyPrefix: z.string().min(1).optional() }),
+      ],
+      { error: 'must be "memory", "sqlite" or "redis"' },
+    )
+    .optional(),
+  eventLog: z
+    .discriminatedUnion(
+      'store',
+      [
+        z.strictObject({ store: z.literal('sqlite'), path: z.string().min(1) }),
+        z.strictObject({ store: z.literal('redis'), url: z.string().optional(), keyPrefix: z.string().min(1).optional() }),
+      ],
+      { error: 'must be "sqlite" or "redis"' },
+    )
+    .optional(),
+  providers: z
+    .strictObject({
+      wechatpay: z.array(wechatPayAccountInput).default([]),
+      huishouqian: z.array(huishouqianAccountInput).default([]),
+    })
+    .default({ wechatpay: [], huishouqian: [] }),
+});
+
+/** The JSON config file, as written by hand or produced by `configFromSandboxKeys`. */
+export type ConfigFileInput = z.input<typeof configInput>;
+
+const envInput = z.object({
+  PORT: port.optional(),
+  HOST: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  GRAPHIQL: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).optional(),
+  CACHE_STORE: z.enum(['memory', 'sqlite', 'redis']).optional(),
+  CACHE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  EVENT_LOG_STORE: z.enum(['sqlite', 'redis']).optional(),
+  EVENT_LOG_PATH: z.string().min(1).optional(),
+  SANDBOX_KEYS_FILE: z.string().min(1).optional(),
+  MEDIA_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+// ---- the resolved configuration ---------------------------------------------------------------
+
+/** A WeChat Pay account as createWechatPayAccount takes it, plus its webhook `{account}` name. */
+export interface WechatPayAccountConfig extends Omit<WechatPayAccountOptions, 'clock' | 'onRequest' | 'timeoutMs'> {
+  account: string;
+  timeoutMs: number;
+}
+
+/** A Huishouqian account as createHuishouqianAccount takes it, plus its webhook `{account}` name. */
+export interface HuishouqianAccountConfig extends Omit<HuishouqianAccountOptions, 'clock' | 'onRequest' | 'timeoutMs' | 'signType'> {
+  account: string;
+  signType: 'RSA2' | 'CFCA';
+  timeoutMs: number;
+}
+
+export interface GatewayConfig {
+  /** Where the provider accounts came from: a config file (real providers) or the in-process sandboxes. */
+  source: { kind: 'file'; path: string } | { kind: 'sandbox' };
+  server: { host: string; port: number; graphiql: boolean; maxWebhookBodyBytes: number };
+  logLevel: LogLevel;
+  cache: CacheStoreConfig;
+  eventLog: EventLogConfig;
+  sandboxKeysFile: string;
+  /** Null: a random key per process (media URLs then work only on the instance that issued them). */
+  mediaTokenSecret: KeyObject | null;
+  providers: { wechatpay: WechatPayAccountConfig[]; huishouqian: HuishouqianAccountConfig[] };
+}
+
+// ---- loading ----------------------------------------------------------------------------------
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface ConfigSourceOptions {
+  argv?: readonly string[];
+  env?: Environment;
+}
+
+/** The config file named by `--config <path>` / `--config=<path>` or CONFIG_FILE; null: sandbox mode. */
+export function findConfigFile(options: ConfigSourceOptions = {}): string | null {
+  const { argv = process.argv.slice(2), env = process.env } = options;
+  for (const [index, arg] of argv.entries()) {
+    if (arg === '--config') {
+      const value = argv[index + 1];
+      if (value === undefined || value.startsWith('--')) throw new ConfigError(['--config: needs a file path']);
+      return value;
+    }
+    if (arg.startsWith('--config=')) return arg.slice('--config='.length);
+  }
+  const fromEnv = env['CONFIG_FILE'];
+  return fromEnv === undefined || fromEnv === '' ? null : fromEnv;
+}
+
+export interface LoadConfigOptions {
+  env?: Environment;
+  /** Resolves relative paths and `{"file"}` secrets; default: the config file's directory, else cwd. */
+  baseDir?: string;
+}
+
+/** Reads, validates and resolves a JSON config file. Throws ConfigError. */
+export async function loadConfigFile(path: string, options: LoadConfigOptions = {}): Promise<GatewayConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot be read (${errorCode(error)})`]);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    throw new ConfigError([`${path}: is not valid JSON`]);
+  }
+  return resolveConfig(input, { kind: 'file', path }, { baseDir: dirname(resolve(path)), ...options });
+}
+
+/**
+ * Sandbox mode's config: the same shape a config file has, built from the keys the sandboxes
+ * generated, so both modes take the same validation and resolution path.
+ */
+export function configFromSandboxKeys(keys: SandboxKeysFile): ConfigFileInput {
+  const wechatpay: NonNullable<ConfigFileInput['providers']>['wechatpay'] = [];
+  if (keys.wechatpay !== undefined) {
+    const sandbox = keys.wechatpay;
+    const platform = {
+      baseUrl: sandbox.baseUrl,
+      platformPublicKeys: [{ id: sandbox.platformPublicKeyId, publicKey: sandbox.platformPublicKeyPem }],
+      platformCertificates: sandbox.platformCertificates.map((entry) => ({ certificate: entry.certificatePem })),
+    };
+    // A sub-merchant is served by its service provider's account: group them under its mchid.
+    const accounts = new Map<string, (typeof wechatpay)[number]>();
+    for (const merchant of sandbox.merchants) {
+      const caller = merchant.kind === 'sub' && merchant.spMchid !== undefined ? merchant.spMchid : merchant.mchid;
+      const existing = accounts.get(caller);
+      if (existing !== undefined) {
+        existing.merchants.push({ mchid: merchant.mchid, name: merchant.name });
+        continue;
+      }
+      accounts.set(caller, {
+        ...platform,
+        account: caller,
+        mchid: caller,
+        serialNo: merchant.serialNo,
+        privateKey: merchant.privateKeyPem,
+        apiV3Key: merchant.apiV3Key,
+        merchants: [{ mchid: merchant.mchid, name: merchant.name }],
+      });
+    }
+    wechatpay.push(...accounts.values());
+  }
+  const huishouqian: NonNullable<ConfigFileInput['providers']>['huishouqian'] = [];
+  if (keys.huishouqian !== undefined && keys.huishouqian.merchants.length > 0) {
+    const sandbox = keys.huishouqian;
+    huishouqian.push({
+      account: sandbox.agentMerchantNo,
+      baseUrl: sandbox.baseUrl,
+      agentMerchantNo: sandbox.agentMerchantNo,
+      platformPublicKey: sandbox.platformPublicKeyPem,
+      merchants: sandbox.merchants.map((merchant) => ({
+        merchantNo: merchant.merchantNo,
+        name: merchant.name,
+        privateKey: merchant.privateKeyPem,
+        signKey: merchant.signKey,
+      })),
+    });
+  }
+  return { providers: { wechatpay, huishouqian } };
+}
+
+/** Validates a config object (file contents or `configFromSandboxKeys`), applies env and defaults, loads keys. */
+export async function resolveConfig(
+  input: unknown,
+  source: GatewayConfig['source'],
+  options: LoadConfigOptions = {},
+): Promise<GatewayConfig> {
+  const { env = process.env, baseDir = process.cwd() } = options;
+  const file = configInput.safeParse(input, { error: missingIsRequired });
+  const environment = envInput.safeParse(env, { error: missingIsRequired });
+  const problems = [
+    ...(file.success ? [] : file.error.issues.map((issue) => describeIssue(issue.path, issue.message))),
+    ...(environment.success ? [] : environment.error.issues.map((issue) => describeIssue(issue.path, issue.message, 'env '))),
+  ];
+  if (!file.success || !environment.success) throw new ConfigError(problems);
+  const parsed = file.data;
+  const vars = environment.data;
+
+  const resolver = createSecretResolver(env, baseDir);
+  const providers = await resolveProviders(parsed.providers, resolver);
+  const redisUrl = vars.REDIS_URL;
+  const cache = resolveCache(parsed.cache, vars, redisUrl, baseDir, resolver.problems);
+  // Sandbox data is reseeded on every start with the same notification ids: a feed kept across runs
+  // would take the new run's notifications for redeliveries, so sandbox mode gets a fresh file.
+  const defaultEventLogPath =
+    source.kind === 'sandbox' ? join(tmpdir(), `complaint-gateway-sandbox-${process.pid}-events.sqlite`) : CONFIG_DEFAULTS.eventLogPath;
+  const eventLog = resolveEventLog(parsed.eventLog, vars, redisUrl, baseDir, resolver.problems, defaultEventLogPath);
+  const mediaTokenSecret = await resolveMediaSecret(vars.MEDIA_TOKEN_SECRET ?? parsed.media.tokenSecret, resolver);
+  checkUniqueAccounts(providers, resolver.problems);
+  if (resolver.problems.length > 0) throw new ConfigError(resolver.problems);
+
+  return {
+    source,
+    server: {
+      host: vars.HOST ?? parsed.server.host ?? CONFIG_DEFAULTS.host,
+      port: vars.PORT ?? parsed.server.port ?? CONFIG_DEFAULTS.port,
+      graphiql: vars.GRAPHIQL !== undefined ? vars.GRAPHIQL === 'true' : (parsed.server.graphiql ?? CONFIG_DEFAULTS.graphiql),
+      maxWebhookBodyBytes: parsed.server.maxWebhookBodyBytes ?? CONFIG_DEFAULTS.maxWebhookBodyBytes,
+    },
+    logLevel: vars.LOG_LEVEL ?? parsed.logLevel ?? CONFIG_DEFAULTS.logLevel,
+    cache,
+    eventLog,
+    sandboxKeysFile: resolve(baseDir, vars.SANDBOX_KEYS_FILE ?? CONFIG_DEFAULTS.sandboxKeysFile),
+    mediaTokenSecret,
+    providers,
+  };
+}
+
+type EnvVars = z.infer<typeof envInput>;
+type ParsedConfig = z.infer<typeof configInput>;
+
+function resolveCache(
+  file: ParsedConfig['cache'],
+  vars: EnvVars,
+  redisUrl: string | undefined,
+  baseDir: string,
+  problems: string[],
+): CacheStoreConfig {
+  const store = vars.CACHE_STORE ?? file?.store ?? CONFIG_DEFAULTS.cacheStore;
+  const fileLocation = file === undefined || file.store === 'memory' || file.store !== store ? undefined : file.store === 'sqlite' ? file.path : file.url;
+  const location = vars.CACHE_URL ?? fileLocation;
+  switch (store) {
+    case 'memory':
+      return { kind: 'memory' };
+    case 'sqlite':
+      if (location === undefined) {
+        problems.push('cache.path: required for the sqlite store (or set CACHE_URL)');
+        return { kind: 'memory' };
+      }
+      return { kind: 'sqlite', path: resolve(baseDir, location) };
+    case 'redis': {
+      const url = location ?? redisUrl;
+      if (url === undefined || !isRedisUrl(url)) {
+        problems.push('cache.url: a redis:// URL is required for the redis store (or set CACHE_URL / REDIS_URL)');
+        return { kind: 'memory' };
+      }
+      const keyPrefix = file?.store === 'redis' ? file.keyPrefix : undefined;
+      return { kind: 'redis', url, keyPrefix: keyPrefix ?? CONFIG_DEFAULTS.cacheKeyPrefix };
+    }
+  }
+}
+
+function resolveEventLog(
+  file: ParsedConfig['eventLog'],
+  vars: EnvVars,
+  redisUrl: string | undefined,
+  baseDir: string,
+  problems: string[],
+  defaultEventLogPath: string,
+): EventLogConfig {
+  const store = vars.EVENT_LOG_STORE ?? file?.store ?? 'sqlite';
+  if (store === 'sqlite') {
+    const path = vars.EVENT_LOG_PATH ?? (file?.store === 'sqlite' ? file.path : undefined) ?? defaultEventLogPath;
+    return { store: 'sqlite', path: resolve(baseDir, path) };
+  }
+  const url = (file?.store === 'redis' ? file.url : undefined) ?? redisUrl;
+  if (url === undefined || !isRedisUrl(url)) {
+    problems.push('eventLog.url: a redis:// URL is required for the redis store (or set REDIS_URL)');
+    return { store: 'sqlite', path: resolve(baseDir, defaultEventLogPath) };
+  }
+  return { store: 'redis', url, keyPrefix: (file?.store === 'redis' ? file.keyPrefix : undefined) ?? CONFIG_DEFAULTS.eventLogKeyPrefix };
+}
+
+async function resolveMediaSecret(source: SecretSource | undefined, resolver: SecretResolver): Promise<KeyObject | null> {
+  if (source === undefined) return null;
+  const text = await resolver.text(source, 'media.tokenSecret');
+  if (text === undefined) return null;
+  if (text.trim().length < 32) {
+    resolver.problems.push('media.tokenSecret: must be at least 32 characters');
+    return null;
+  }
+  return createSecretKey(Buffer.from(text.trim(), 'utf8'));
+}
+
+function isRedisUrl(url: string): boolean {
+  return /^rediss?:\/\/./.test(url);
+}
+
+interface SecretResolver {
+  problems: string[];
+  text(source: SecretSource, key: string): Promise<string | undefined>;
+}
+
+function createSecretResolver(env: Environment, baseDir: string): SecretResolver {
+  const problems: string[] = [];
+  return {
+    problems,
+    async text(source, key) {
+      if (typeof source === 'string') return source;
+      if ('env' in source) {
+        const value = env[source.env];
+        if (value === undefined || value === '') problems.push(`${key}: environment variable ${source.env} is not set`);
+        return value === '' ? undefined : value;
+      }
+      try {
+        return await readFile(resolve(baseDir, source.file), 'utf8');
+      } catch (error) {
+        problems.push(`${key}: file ${source.file} cannot be read (${errorCode(error)})`);
+        return undefined;
+      }
+    },
+  };
+}
+
+// Parse errors from OpenSSL can quote nothing secret, but we still report only the category.
+function loadKey(kind: 'private' | 'public', pem: string | undefined, key: string, problems: string[]): KeyObject | undefined {
+  if (pem === undefined) return undefined;
+  try {
+    const object = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+    if (object.asymmetricKeyType !== 'rsa') {
+      problems.push(`${key}: must be an RSA key`);
+      return undefined;
+    }
+    return object;
+  } catch {
+    problems.push(`${key}: is not a PEM ${kind} key`);
+    return undefined;
+  }
+}
+
+function loadCertificate(pem: string | undefined, key: string, problems: string[]): { serialNo: string; key: KeyObject } | undefined {
+  if (pem === undefined) return undefined;
+  try {
+    const certificate = new X509Certificate(pem);
+    return { serialNo: certificate.serialNumber.toUpperCase(), key: certificate.publicKey };
+  } catch {
+    problems.push(`${key}: is not a PEM X.509 certificate`);
+    return undefined;
+  }
+}
+
+async function resolveProviders(
+  providers: ParsedConfig['providers'],
+  resolver: SecretResolver,
+): Promise<GatewayConfig['providers']> {
+  const { problems } = resolver;
+  const wechatpay: WechatPayAccountConfig[] = [];
+  for (const [index, account] of providers.wechatpay.entries()) {
+    const at = `providers.wechatpay[${index}]`;
+    const privateKey = loadKey('private', await resolver.text(account.privateKey, `${at}.privateKey`), `${at}.privateKey`, problems);
+    const apiV3Key = await resolver.text(account.apiV3Key, `${at}.apiV3Key`);
+    // Bytes, not characters: the key is used as 32 raw bytes for AES-256-GCM.
+    if (apiV3Key !== undefined && Buffer.byteLength(apiV3Key, 'utf8') !== 32) problems.push(`${at}.apiV3Key: must be 32 characters`);
+    const platformPublicKeys: WechatPayAccountConfig['platformPublicKeys'] = [];
+    for (const [keyIndex, entry] of account.platformPublicKeys.entries()) {
+      const key = `${at}.platformPublicKeys[${keyIndex}].publicKey`;
+      const loaded = loadKey('public', await resolver.text(entry.publicKey, key), key, problems);
+      if (loaded !== undefined) platformPublicKeys.push({ id: entry.id, key: loaded });
+    }
+    const platformCertificates: WechatPayAccountConfig['platformCertificates'] = [];
+    for (const [certIndex, entry] of account.platformCertificates.entries()) {
+      const key = `${at}.platformCertificates[${certIndex}].certificate`;
+      const loaded = loadCertificate(await resolver.text(entry.certificate, key), key, problems);
+      if (loaded !== undefined) platformCertificates.push(loaded);
+    }
+    if (account.platformPublicKeys.length === 0 && account.platformCertificates.length === 0) {
+      problems.push(`${at}.platformPublicKeys: give a platform public key or platformCertificates to verify WeChat Pay's answers`);
+    }
+    if (privateKey === undefined || apiV3Key === undefined) continue;
+    wechatpay.push({
+      account: account.account ?? account.mchid,
+      baseUrl: account.baseUrl,
+      ...(account.backupBaseUrl === undefined ? {} : { backupBaseUrl: account.backupBaseUrl }),
+      mchid: account.mchid,
+      serialNo: account.serialNo.toUpperCase(),
+      privateKey,
+      apiV3Key,
+      platformPublicKeys,
+      platformCertificates,
+      merchants: account.merchants,
+      timeoutMs: account.timeoutMs,
+      ...(account.capabilities === undefined ? {} : { capabilities: account.capabilities }),
+    });
+  }
+
+  const huishouqian: HuishouqianAccountConfig[] = [];
+  for (const [index, account] of providers.huishouqian.entries()) {
+    const at = `providers.huishouqian[${index}]`;
+    const platformPublicKey = loadKey('public', await resolver.text(account.platformPublicKey, `${at}.platformPublicKey`), `${at}.platformPublicKey`, problems);
+    const merchants: HuishouqianAccountConfig['merchants'] = [];
+    for (const [merchantIndex, merchant] of account.merchants.entries()) {
+      const mat = `${at}.merchants[${merchantIndex}]`;
+      const privateKey = loadKey('private', await resolver.text(merchant.privateKey, `${mat}.privateKey`), `${mat}.privateKey`, problems);
+      const signKey = await resolver.text(merchant.signKey, `${mat}.signKey`);
+      if (privateKey !== undefined && signKey !== undefined) {
+        merchants.push({ merchantNo: merchant.merchantNo, name: merchant.name, privateKey, signKey: signKey.trim() });
+      }
+    }
+    if (platformPublicKey === undefined) continue;
+    huishouqian.push({
+      account: account.account ?? account.agentMerchantNo ?? account.merchants[0]?.merchantNo ?? `huishouqian-${index}`,
+      baseUrl: account.baseUrl,
+      ...(account.agentMerchantNo === undefined ? {} : { agentMerchantNo: account.agentMerchantNo }),
+      platformPublicKey,
+      signType: account.signType,
+      merchants,
+      timeoutMs: account.timeoutMs,
+      ...(account.capabilities === undefined ? {} : { capabilities: account.capabilities }),
+    });
+  }
+  return { wechatpay, huishouqian };
+}
+
+function checkUniqueAccounts(providers: GatewayConfig['providers'], problems: string[]): void {
+  const check = (name: string, accounts: readonly { account: string }[]): void => {
+    const seen = new Set<string>();
+    for (const [index, { account }] of accounts.entries()) {
+      if (seen.has(account)) problems.push(`providers.${name}[${index}].account: "${account}" is used by an earlier account`);
+      seen.add(account);
+    }
+  };
+  check('wechatpay', providers.wechatpay);
+  check('huishouqian', providers.huishouqian);
+}
+
+/** "required" reads better than zod's "expected string, received undefined". */
+function missingIsRequired(issue: { code?: string; input?: unknown }): string | undefined {
+  return issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined;
+}
+
+/** `providers.wechatpay[0].apiV3Key: must be 32 characters`; env keys read `env PORT: ...`. */
+function describeIssue(path: readonly PropertyKey[], message: string, prefix = ''): string {
+  let key = '';
+  for (const part of path) {
+    if (typeof part === 'number') key += `[${part}]`;
+    else key += key === '' ? String(part) : `.${String(part)}`;
+  }
+  return `${prefix}${key === '' ? '(top level)' : key}: ${message}`;
+}
+
+function errorCode(error: unknown): string {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'unreadable';
+}

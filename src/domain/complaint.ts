@@ -1,0 +1,54 @@
+import type { ComplaintKey } from './complaint-key.js';
+import type { Fen } from './money.js';
+import type { OpenEnum } from './open-enum.js';
+
+export const COMPLAINT_STATES = ['PENDING', 'PROCESSING', 'PROCESSED'] as const;
+export type ComplaintState = (typeof COMPLAINT_STATES)[number];
+
+export const PROBLEM_TYPES = ['REFUND', 'SERVICE_NOT_WORK', 'OTHERS'] as const;
+export type ProblemType = (typeof PROBLEM_TYPES)[number];
+
+export const MEDIA_KINDS = ['USER_COMPLAINT_IMAGE', 'OPERATION_IMAGE'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+export interface ComplaintOrder {
+  /** WeChat Pay's transaction id; Huishouqian does not give one. */
+  transactionId: string | null;
+  outTradeNo: string;
+  amount: Fen;
+}
+
+export interface ComplaintMedia {
+  kind: OpenEnum<MediaKind>;
+  /** Provider URLs, downloadable only with a signed request (never handed to a browser as-is). */
+  urls: string[];
+}
+
+/**
+ * The payer's phone as the provider gave it. WeChat encrypts it for the merchant (RSA-OAEP), so the
+ * gateway keeps the ciphertext (also in caches) and decrypts only for callers allowed to see it.
+ */
+export type PayerPhone = { kind: 'ENCRYPTED'; ciphertext: string } | { kind: 'PLAIN'; value: string };
+
+export interface Complaint {
+  key: ComplaintKey;
+  state: OpenEnum<ComplaintState>;
+  /** ISO 8601 with the provider's offset (+08:00). */
+  complainedAt: string;
+  detail: string;
+  problemDescription: string | null;
+  problemType: OpenEnum<ProblemType> | null;
+  userComplaintTimes: number;
+  incomingUserResponse: boolean;
+  fullyRefunded: boolean;
+  applyRefundAmount: Fen | null;
+  needImmediateService: boolean;
+  inPlatformService: boolean | null;
+  payerOpenid: string | null;
+  payerPhone: PayerPhone | null;
+  orders: ComplaintOrder[];
+  media: ComplaintMedia[];
+  userTags: string[];
+  /** Provider fields without a place in the model (service orders, additional info, agent mode). */
+  extras: Record<string, unknown>;
+}

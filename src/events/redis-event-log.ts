@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { createClient } from '@redis/client';
+import type { MerchantKey } from '../domain/complaint-key.js';
+import type { ComplaintEvent } from '../domain/events.js';
+import { decodeCursor, encodeCursor } from './event-cursor.js';
+import { EventLogError } from './event-log-error.js';
+import { checkEvents, checkListQuery, dedupeKey } from './event-log-input.js';
+import type { AppendedEntry, EventLog, EventLogEntry, RedisEventLogConfig } from './event-log.js';
+
+const CURSOR_TAG = 'r1';
+// A stream id `<ms>-<seq>`, bounded so Redis never sees an id outside its 64-bit range.
+const CURSOR_POSITION = /^(0|[1-9][0-9]{0,14})-(0|[1-9][0-9]{0,18})$/;
+
+/*
+ * One script call per append, so dedupe check, append and dedupe record are one atomic step
+ * whichever instance runs it. XADD '*' makes ids strictly increasing across all writers, so the
+ * global stream is the arrival order and its ids are the cursors. Each event is also added, with
+ * the same id, to its merchant's stream, so a filtered page reads only that merchant's entries.
+ * KEYS[1] global stream, KEYS[2] dedupe hash, KEYS[2+i] merchant stream of event i;
+ * ARGV[2i-1] dedupe key of event i, ARGV[2i] its JSON. Returns {1|0 (new|duplicate), id} per event.
+ */
+const APPEND_SCRIPT = `
+local out = {}
+for i = 1, #ARGV / 2 do
+  local field = ARGV[2 * i - 1]
+  local existing = redis.call('HGET', KEYS[2], field)
+  if existing then
+    out[i] = {0, existing}
+  else
+    local id = redis.call('XADD', KEYS[1], '*', 'e', ARGV[2 * i])
+    redis.call('XADD', KEYS[2 + i], id, 'e', ARGV[2 * i])
+    redis.call('HSET', KEYS[2], field, id)
+    out[i] = {1, id}
+  end
+end
+return out
+`;
+const APPEND_SCRIPT_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+
+interface StreamEntry {
+  id: string;
+  message: Record<string, string>;
+}
+
+function unavailable(error: unknown): EventLogError {
+  return error instanceof EventLogError ? error : new EventLogError('The Redis event log failed', { cause: error });
+}
+
+function compareIds(a: string, b: string): number {
+  const [aMs = 0n, aSeq = 0n] = a.split('-').map(BigInt);
+  const [bMs = 0n, bSeq = 0n] = b.split('-').map(BigInt);
+  if (aMs !== bMs) return aMs < bMs ? -1 : 1;
+  return aSeq === bSeq ? 0 : aSeq < bSeq ? -1 : 1;
+}
+
+function parseScriptReply(reply: unknown, count: number): [boolean, string][] {
+  if (!Array.isArray(reply) || reply.length !== count) throw new EventLogError('Unexpected reply from the append script');
+  return reply.map((item: unknown): [boolean, string] => {
+    if (!Array.isArray(item) || (item[0] !== 0 && item[0] !== 1) || typeof item[1] !== 'string') {
+      throw new EventLogError('Unexpected reply from the append script');
+    }
+    return [item[0] === 1, item[1]];
+  });
+}
+
+// Only the event's own fields: whatever else a caller's object carries stays out of the log.
+function serialise(event: ComplaintEvent): string {
+  const { notificationId, complaint, actionType, providerTime, receivedAt } = event;
+  const { provider, merchantNo, complaintId } = complaint;
+  return JSON.stringify({ notificationId, complaint: { provider, merchantNo, complaintId }, actionType, providerTime, receivedAt });
+}
+
+function toEntry(entry: StreamEntry): EventLogEntry {
+  const json = entry.message['e'];
+  if (json === undefined) throw new EventLogError('An event log entry has no event');
+  const stored = JSON.parse(json) as ComplaintEvent;
+  return {
+    cursor: encodeCursor(CURSOR_TAG, entry.id),
+    event: {
+      notificationId: stored.notificationId,
+      complaint: {
+        provider: stored.complaint.provider,
+        merchantNo: stored.complaint.merchantNo,
+        complaintId: stored.complaint.complaintId,
+      },
+      actionType: stored.actionType,
+      providerTime: stored.providerTime,
+      receivedAt: stored.receivedAt,
+    },
+  };
+}
+
+/**
+ * Event log in Redis, shared by every gateway instance configured with the same URL and prefix.
+ * Durability is Redis's: run it with AOF (`appendonly yes`) so an acknowledged notification
+ * survives a Redis restart.
+ */
+export async function createRedisEventLog(config: RedisEventLogConfig): Promise<EventLog> {
+  const { url, keyPrefix = 'complaint-gateway:events:', commandTimeoutMs = 2000 } = config;
+  const streamKey = `${keyPrefix}log`;
+  const seenKey = `${keyPrefix}seen`;
+  const merchantKey = (m: MerchantKey): string => `${keyPrefix}merchant:${m.provider}:${m.merchantNo}`;
+
+  let ready = false;
+  const client = createClient({
+    url,
+    // Fail fast while disconnected: the webhook answers 5xx and the provider redelivers later.
+    disableOfflineQueue: true,
+    commandOptions: { timeout: commandTimeoutMs },
+    socket: {
+      connectTimeout: commandTimeoutMs,
+      // Give up on the first connection (a wrong URL should stop start-up); reconnect after that.
+      reconnectStrategy: (retries, cause) => (ready ? Math.min(50 * 2 ** retries, 2000) : cause),
+    },
+  });
+  // Every command failure reaches its caller as a rejection; the emitter's copy adds nothing.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    ready = true;
+  } catch (error) {
+    throw new EventLogError('The Redis event log could not connect', { cause: error });
+  }
+
+  let closed = false;
+  const inFlight = new Set<Promise<unknown>>();
+  function tracked<T>(operation: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new EventLogError('The event log is closed'));
+    const result = operation().catch((error: unknown) => Promise.reject(unavailable(error)));
+    const settled = result.catch(() => undefined);
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+    return result;
+  }
+
+  async function runAppendScript(keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await client.evalSha(APPEND_SCRIPT_SHA, { keys, arguments: args });
+    } catch (error) {
+      // After a Redis restart or SCRIPT FLUSH the cached script is gone: send it once in full.
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        return client.eval(APPEND_SCRIPT, { keys, arguments: args });
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async append(events) {
+      checkEvents(events);
+      if (events.length === 0) return { entries: [] };
+      return tracked(async () => {
+        const keys = [streamKey, seenKey, ...events.map((e) => merchantKey(e.complaint))];
+        const args = events.flatMap((e) => [dedupeKey(e), serialise(e)]);
+        const outcomes = parseScriptReply(await runAppendScript(keys, args), events.length);
+        const entries = events.map((event, i): AppendedEntry => {
+          const [isNew, id] = outcomes[i] ?? [false, ''];
+          return { cursor: encodeCursor(CURSOR_TAG, id), event, duplicate: !isNew };
+        });
+        return { entries };
+      });
+    },
+
+    async list(query) {
+      const merchants = checkListQuery(query);
+      const after = query.after === undefined ? undefined : decodeCursor(CURSOR_TAG, query.after, CURSOR_POSITION);
+      if (merchants?.length === 0) return { entries: [], hasNextPage: false };
+      const start = after === undefined ? '-' : `(${after}`;
+      const count = query.first + 1;
+      return tracked(async () => {
+        let rows: StreamEntry[];
+        if (merchants === undefined) {
+          rows = await client.xRange(streamKey, start, '+', { COUNT: count });
+        } else {
+          const perMerchant = await Promise.all(
+            merchants.map((m) => client.xRange(merchantKey(m), start, '+', { COUNT: count })),
+          );
+          rows = perMerchant
+            .flat()
+            .sort((a, b) => compareIds(a.id, b.id))
+            .slice(0, count);
+        }
+        return { entries: rows.slice(0, query.first).map(toEntry), hasNextPage: rows.length > query.first };
+      });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all(inFlight);
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,233 @@
+import sqlite3 from 'sqlite3';
+import type { MerchantKey } from '../domain/complaint-key.js';
+import type { ComplaintEvent } from '../domain/events.js';
+import { decodeCursor, encodeCursor } from './event-cursor.js';
+import { EventLogError } from './event-log-error.js';
+import { checkEvents, checkListQuery } from './event-log-input.js';
+import type { AppendedEntry, AppendResult, EventLog, EventLogEntry, SqliteEventLogConfig } from './event-log.js';
+
+const CURSOR_TAG = 's1';
+// Row ids stay far below 2^53, so they survive the round trip through a JS number.
+const CURSOR_POSITION = /^(0|[1-9][0-9]{0,14})$/;
+
+// seq is the rowid, handed out inside the writer's exclusive transaction: arrival order is seq
+// order, and a reader never sees seq N+1 committed before seq N. AUTOINCREMENT never reuses a seq,
+// so a cursor keeps naming its position even if old entries are pruned one day.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS complaint_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  provider TEXT NOT NULL,
+  notification_id TEXT NOT NULL,
+  merchant_no TEXT NOT NULL,
+  complaint_id TEXT NOT NULL,
+  action_type TEXT NOT NULL,
+  provider_time TEXT,
+  received_at TEXT NOT NULL,
+  UNIQUE (provider, notification_id)
+);
+CREATE INDEX IF NOT EXISTS complaint_events_by_merchant ON complaint_events (provider, merchant_no, seq);
+`;
+
+// Appends per transaction: bounds how long one commit holds the write lock.
+const MAX_GROUP = 256;
+
+const COLUMNS = 'seq, provider, notification_id, merchant_no, complaint_id, action_type, provider_time, received_at';
+
+interface EventRow {
+  seq: number;
+  provider: string;
+  notification_id: string;
+  merchant_no: string;
+  complaint_id: string;
+  action_type: string;
+  provider_time: string | null;
+  received_at: string;
+}
+
+type Param = string | number | null;
+
+function openDatabase(path: string): Promise<sqlite3.Database> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(path, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE, (error) => {
+      if (error) reject(error);
+      else resolve(db);
+    });
+  });
+}
+
+function exec(db: sqlite3.Database, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve())));
+}
+
+function run(db: sqlite3.Database, sql: string, params: Param[] = []): Promise<void> {
+  return new Promise((resolve, reject) => db.run(sql, params, (error) => (error ? reject(error) : resolve())));
+}
+
+function get<T>(db: sqlite3.Database, sql: string, params: Param[]): Promise<T | undefined> {
+  return new Promise((resolve, reject) =>
+    db.get<T>(sql, params, (error, row) => (error ? reject(error) : resolve(row))),
+  );
+}
+
+function all<T>(db: sqlite3.Database, sql: string, params: Param[]): Promise<T[]> {
+  return new Promise((resolve, reject) =>
+    db.all<T>(sql, params, (error, rows) => (error ? reject(error) : resolve(rows))),
+  );
+}
+
+function toEntry(row: EventRow): EventLogEntry {
+  return {
+    cursor: encodeCursor(CURSOR_TAG, String(row.seq)),
+    event: {
+      notificationId: row.notification_id,
+      complaint: {
+        provider: row.provider as ComplaintEvent['complaint']['provider'],
+        merchantNo: row.merchant_no,
+        complaintId: row.complaint_id,
+      },
+      actionType: row.action_type,
+      providerTime: row.provider_time,
+      receivedAt: row.received_at,
+    },
+  };
+}
+
+function unavailable(error: unknown): EventLogError {
+  return new EventLogError('The SQLite event log failed', { cause: error });
+}
+
+/**
+ * Event log in one SQLite file (WAL, synchronous=FULL: an acknowledged append survives a crash).
+ * Several processes may open the same file; their writes serialise on SQLite's write lock.
+ */
+export async function createSqliteEventLog(config: SqliteEventLogConfig): Promise<EventLog> {
+  const { path, busyTimeoutMs = 5000 } = config;
+  let db: sqlite3.Database;
+  try {
+    db = await openDatabase(path);
+  } catch (error) {
+    throw new EventLogError('The SQLite event log could not be opened', { cause: error });
+  }
+  try {
+    db.configure('busyTimeout', busyTimeoutMs);
+    await exec(db, 'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+    await exec(db, SCHEMA);
+  } catch (error) {
+    db.close(() => undefined);
+    throw new EventLogError('The SQLite event log could not be prepared', { cause: error });
+  }
+
+  // One connection runs one transaction at a time, and a read on it would see the open
+  // transaction's uncommitted rows: every operation of this instance takes its turn.
+  let tail: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  function inTurn<T>(operation: () => Promise<T>): Promise<T> {
+    const result = tail.then(operation);
+    tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /*
+   * Group commit: appends that arrive while a transaction is being made durable wait, and then
+   * share the next transaction and its one fsync. Each append's events still commit together or
+   * not at all; a failed transaction fails every append in it (each caller answers 5xx and the
+   * provider redelivers).
+   */
+  interface WaitingAppend {
+    events: readonly ComplaintEvent[];
+    resolve: (result: AppendResult) => void;
+    reject: (error: unknown) => void;
+  }
+  const waiting: WaitingAppend[] = [];
+  let commitQueued = false;
+
+  function queueCommit(): void {
+    commitQueued = true;
+    void inTurn(commitWaiting);
+  }
+
+  async function commitWaiting(): Promise<void> {
+    commitQueued = false;
+    const group = waiting.splice(0, MAX_GROUP);
+    if (waiting.length > 0) queueCommit();
+    try {
+      // IMMEDIATE takes the write lock now, so another process's writer waits instead of deadlocking.
+      await run(db, 'BEGIN IMMEDIATE');
+      const results: AppendedEntry[][] = [];
+      for (const append of group) results.push(await insertAll(append.events));
+      await run(db, 'COMMIT');
+      group.forEach((append, i) => append.resolve({ entries: results[i] ?? [] }));
+    } catch (error) {
+      await run(db, 'ROLLBACK').catch(() => undefined);
+      for (const append of group) append.reject(unavailable(error));
+    }
+  }
+
+  async function insertAll(events: readonly ComplaintEvent[]): Promise<AppendedEntry[]> {
+    const entries: AppendedEntry[] = [];
+    for (const event of events) {
+      const { provider, merchantNo, complaintId } = event.complaint;
+      const inserted = await get<{ seq: number }>(
+        db,
+        `INSERT INTO complaint_events (provider, notification_id, merchant_no, complaint_id, action_type, provider_time, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, notification_id) DO NOTHING RETURNING seq`,
+        [provider, event.notificationId, merchantNo, complaintId, event.actionType, event.providerTime, event.receivedAt],
+      );
+      const seq =
+        inserted?.seq ??
+        (
+          await get<{ seq: number }>(db, 'SELECT seq FROM complaint_events WHERE provider = ? AND notification_id = ?', [
+            provider,
+            event.notificationId,
+          ])
+        )?.seq;
+      if (seq === undefined) throw new Error('conflicting row vanished inside the transaction');
+      entries.push({ cursor: encodeCursor(CURSOR_TAG, String(seq)), event, duplicate: inserted === undefined });
+    }
+    return entries;
+  }
+
+  return {
+    async append(events) {
+      checkEvents(events);
+      if (events.length === 0) return { entries: [] };
+      if (closed) throw new EventLogError('The event log is closed');
+      return new Promise<AppendResult>((resolve, reject) => {
+        waiting.push({ events, resolve, reject });
+        if (!commitQueued) queueCommit();
+      });
+    },
+
+    async list(query) {
+      const merchants = checkListQuery(query);
+      const after = query.after === undefined ? 0 : Number(decodeCursor(CURSOR_TAG, query.after, CURSOR_POSITION));
+      if (merchants?.length === 0) return { entries: [], hasNextPage: false };
+      const limit = query.first + 1;
+      const { sql, params } = merchants === undefined ? pageOfAll(after, limit) : pageOfMerchants(merchants, after, limit);
+      if (closed) throw new EventLogError('The event log is closed');
+      const rows = await inTurn(() => all<EventRow>(db, sql, params).catch((error: unknown) => Promise.reject(unavailable(error))));
+      return { entries: rows.slice(0, query.first).map(toEntry), hasNextPage: rows.length > query.first };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await tail;
+      await new Promise<void>((resolve, reject) => db.close((error) => (error ? reject(unavailable(error)) : resolve())));
+    },
+  };
+}
+
+function pageOfAll(after: number, limit: number): { sql: string; params: Param[] } {
+  return { sql: `SELECT ${COLUMNS} FROM complaint_events WHERE seq > ? ORDER BY seq LIMIT ?`, params: [after, limit] };
+}
+
+// One index range per merchant, merged: a rarely active merchant does not scan everyone's events.
+function pageOfMerchants(merchants: MerchantKey[], after: number, limit: number): { sql: string; params: Param[] } {
+  const parts = merchants.map(
+    () =>
+      `SELECT * FROM (SELECT ${COLUMNS} FROM complaint_events WHERE provider = ? AND merchant_no = ? AND seq > ? ORDER BY seq LIMIT ?)`,
+  );
+  const params = merchants.flatMap((m) => [m.provider, m.merchantNo, after, limit]);
+  return { sql: `${parts.join(' UNION ALL ')} ORDER BY seq LIMIT ?`, params: [...params, limit] };
+}

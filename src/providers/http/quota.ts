@@ -1,0 +1,52 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RateLimitedError } from '../../domain/errors.js';
+import { systemClock, type Clock } from './clock.js';
+
+export interface QuotaOptions {
+  /** Calls allowed per key within `intervalMs` (the provider's published limit). */
+  limit: number;
+  intervalMs: number;
+  /** Longest a call may wait in the queue; past it the call fails with RateLimitedError. */
+  maxQueueMs: number;
+  clock?: Clock;
+}
+
+export interface Quota {
+  /** Resolves when a call for `key` may go out now; queues up to maxQueueMs, then rejects. */
+  acquire(key: string): Promise<void>;
+}
+
+/**
+ * A sliding window per key (e.g. merchant + endpoint), so the gateway queues its own calls instead
+ * of being throttled (429) by the provider. Time comes from the clock; waiting uses real timers.
+ */
+export function createQuota(options: QuotaOptions): Quota {
+  const { limit, intervalMs, maxQueueMs, clock = systemClock } = options;
+  const windows = new Map<string, number[]>();
+
+  const reserve = (key: string): number => {
+    const now = clock.now();
+    const stamps = (windows.get(key) ?? []).filter((at) => at > now - intervalMs);
+    windows.set(key, stamps);
+    if (stamps.length < limit) {
+      stamps.push(now);
+      return 0;
+    }
+    // The slot frees when the oldest call of the window leaves it.
+    return (stamps[stamps.length - limit] ?? now) + intervalMs - now;
+  };
+
+  return {
+    async acquire(key) {
+      const started = clock.now();
+      for (;;) {
+        const wait = reserve(key);
+        if (wait <= 0) return;
+        if (clock.now() - started + wait > maxQueueMs) {
+          throw new RateLimitedError(`Call quota for ${key} is used up`, Math.ceil(wait / 1000));
+        }
+        await sleep(wait);
+      }
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import type { Capability } from '../../domain/capability.js';
+import { COMPLAINT_STATES, type Complaint } from '../../domain/complaint.js';
+import { NotFoundError, UnsupportedError, ValidationError } from '../../domain/errors.js';
+import type { Merchant } from '../../domain/merchant.js';
+import { OPERATE_TYPES } from '../../domain/negotiation.js';
+import { toOpenEnum } from '../../domain/open-enum.js';
+import type { ComplaintProvider, ProviderLimits } from '../provider.js';
+import { checkComplaintId, checkDateWindow, checkPage } from '../request-checks.js';
+import type { HuishouqianClient } from './client.js';
+import { commitResultSchema, historyResultSchema, queryResultSchema, uploadResultSchema, type HuishouqianComplaint } from './wire.js';
+
+export const HUISHOUQIAN_LIMITS: ProviderLimits = {
+  // Undocumented; the WeChat rule it relays is assumed (spec 1.2).
+  maxWindowDays: 30,
+  maxListPageSize: 500,
+  maxHistoryPageSize: 300,
+  maxReplyLength: 200,
+  maxReplyImages: 4,
+  maxImageBytes: 2 * 1024 * 1024,
+};
+
+/** `yyyyMMddHHmmss` in Beijing time → ISO 8601 with +08:00. */
+export function beijingTimestamp(text: string): string {
+  const [y, mo, d, h, mi, s] = [text.slice(0, 4), text.slice(4, 6), text.slice(6, 8), text.slice(8, 10), text.slice(10, 12), text.slice(12, 14)];
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}+08:00`;
+}
+
+export function complaintFromWire(wire: HuishouqianComplaint, merchantNo: string): Complaint {
+  const extras: Record<string, unknown> = {};
+  if (wire.agentNo) extras['agentNo'] = wire.agentNo;
+  return {
+    key: { provider: 'HUISHOUQIAN', merchantNo: wire.merchantNo ?? merchantNo, complaintId: wire.complaintId },
+    state: toOpenEnum(COMPLAINT_STATES, wire.complaintState),
+    complainedAt: beijingTimestamp(wire.complaintTime),
+    detail: wire.complaintDetail ?? '',
+    problemDescription: wire.problemDescription ?? null,
+    problemType: null,
+    userComplaintTimes: wire.userComplaintTimes ?? 1,
+    incomingUserResponse: wire.incomingUserResponse ?? false,
+    fullyRefunded: wire.complaintFullRefunded ?? false,
+    applyRefundAmount: null,
+    needImmediateService: false,
+    inPlatformService: null,
+    payerOpenid: wire.payerOpenid ?? null,
+    // Huishouqian decrypts WeChat's value and sends it in clear (spec 1.4).
+    payerPhone: wire.payerPhone ? { kind: 'PLAIN', value: wire.payerPhone } : null,
+    orders: wire.merchantTradeNo ? [{ transactionId: null, outTradeNo: wire.merchantTradeNo, amount: wire.amount ?? 0 }] : [],
+    media: [],
+    userTags: [],
+    extras,
+  };
+}
+
+export interface HuishouqianAdapterOptions {
+  client: HuishouqianClient;
+  merchant: Merchant;
+  agentMerchantNo: string | null;
+}
+
+/**
+ * One Huishouqian merchant. What Huishouqian does not offer (refund approval, immediate replies,
+ * notification-URL management) is not in the merchant's capabilities and throws UnsupportedError.
+ */
+export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): ComplaintProvider {
+  const { client, merchant, agentMerchantNo } = options;
+  const agent = agentMerchantNo === null ? {} : { agentMerchantNo };
+  const require = (capability: Capability): void => {
+    if (!merchant.capabilities.includes(capability)) throw new UnsupportedError('HUISHOUQIAN', capability);
+  };
+  const commit = commitResultSchema;
+
+  return {
+    merchant,
+    limits: HUISHOUQIAN_LIMITS,
+
+    async listComplaints(query) {
+      require('LIST_COMPLAINTS');
+      const { from, to } = checkDateWindow(query.from, query.to, HUISHOUQIAN_LIMITS.maxWindowDays, 'Huishouqian');
+      checkPage(query.limit, query.offset, HUISHOUQIAN_LIMITS.maxListPageSize);
+      const result = await client.call('queryComplaints', { beginDate: from, endDate: to, limit: query.limit, offset: query.offset, ...agent }, queryResultSchema);
+      return {
+        complaints: (result.data ?? []).map((c) => complaintFromWire(c, merchant.merchantNo)),
+        offset: result.offset ?? query.offset,
+        limit: query.limit,
+        totalCount: result.totalSize ?? null,
+      };
+    },
+
+    async getComplaint(complaintId) {
+      require('COMPLAINT_DETAIL');
+      checkComplaintId(complaintId);
+      const result = await client.call('queryComplaints', { complaintId, limit: 1, ...agent }, queryResultSchema);
+      const found = result.data?.[0];
+      if (!found) throw new NotFoundError(`Huishouqian has no complaint ${complaintId}`);
+      return complaintFromWire(found, merchant.merchantNo);
+    },
+
+    async getNegotiationHistory(complaintId, page) {
+      require('NEGOTIATION_HISTORY');
+      checkComplaintId(complaintId);
+      checkPage(page.limit, page.offset, HUISHOUQIAN_LIMITS.maxHistoryPageSize);
+      const result = await client.call('queryHistory', { complaintId, limit: page.limit, offset: page.offset }, historyResultSchema);
+      return {
+        entries: (result.data ?? []).map((entry) => ({
+          logId: entry.logId,
+          operator: entry.operator ?? '',
+          operateType: toOpenEnum(OPERATE_TYPES, entry.operateType),
+          operatedAt: beijingTimestamp(entry.operateTime),
+          details: entry.operateDetails ?? null,
+          images: entry.imageList ?? [],
+          media: null,
+          message: null,
+        })),
+        offset: result.offset ?? page.offset,
+        limit: page.limit,
+        totalCount: result.totalSize ?? null,
+      };
+    },
+
+    async reply(complaintId, reply) {
+      require('REPLY');
+      checkComplaintId(complaintId);
+      if (reply.text.trim().length === 0 || [...reply.text].length > HUISHOUQIAN_LIMITS.maxReplyLength) {
+        throw new ValidationError(`text must be 1 to ${HUISHOUQIAN_LIMITS.maxReplyLength} characters`, 'text');
+      }
+      if (reply.imageMediaIds.length > HUISHOUQIAN_LIMITS.maxReplyImages) throw new ValidationError('A reply carries at most 4 images', 'imageMediaIds');
+      if (reply.jumpUrl !== null || reply.miniProgram !== null) throw new UnsupportedError('HUISHOUQIAN', 'REPLY', 'Huishouqian replies carry no links');
+      await client.call('commitResponse', { complaintId, responseContent: reply.text, responseImages: reply.imageMediaIds }, commit);
+    },
+
+    async replyImmediately() {
+      throw new UnsupportedError('HUISHOUQIAN', 'IMMEDIATE_REPLY');
+    },
+
+    async complete(complaintId) {
+      require('COMPLETE');
+      checkComplaintId(complaintId);
+      await client.call('commitComplete', { complaintId }, commit);
+    },
+
+    async updateRefundProgress() {
+      throw new UnsupportedError('HUISHOUQIAN', 'REFUND_PROGRESS');
+    },
+
+    async uploadImage(image) {
+      require('IMAGE_UPLOAD');
+      if (image.bytes.length === 0 || image.bytes.length > HUISHOUQIAN_LIMITS.maxImageBytes) throw new ValidationError('The image must be 1 byte to 2 MB', 'file');
+      const result = await client.call('uploadFile', { img: Buffer.from(image.bytes).toString('base64') }, uploadResultSchema);
+      return { mediaId: result.fileId };
+    },
+
+    async downloadMedia() {
+      // Huishouqian's download needs the complaint and media type besides the URL (spec 2); not wired yet.
+      throw new UnsupportedError('HUISHOUQIAN', 'IMAGE_DOWNLOAD');
+    },
+
+    async revealPayerPhone(complaint) {
+      const phone = complaint.payerPhone;
+      if (phone === null) return null;
+      return phone.kind === 'PLAIN' ? phone.value : null;
+    },
+
+    async getNotificationUrl() {
+      throw new UnsupportedError('HUISHOUQIAN', 'NOTIFICATION_URL', 'Huishouqian staff configure the notification URL; it cannot be managed through the API');
+    },
+    async createNotificationUrl() {
+      throw new UnsupportedError('HUISHOUQIAN', 'NOTIFICATION_URL');
+    },
+    async updateNotificationUrl() {
+      throw new UnsupportedError('HUISHOUQIAN', 'NOTIFICATION_URL');
+    },
+    async deleteNotificationUrl() {
+      throw new UnsupportedError('HUISHOUQIAN', 'NOTIFICATION_URL');
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/* Huishouqian's JSON as it spells it (camelCase). Unknown keys are ignored. */
+
+// Third-party clients send and receive some numbers as strings; both are accepted.
+const int = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const flag = z.union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1'), z.boolean()]).transform((v) => v === 1 || v === '1' || v === true);
+
+export const answerEnvelopeSchema = z.object({
+  success: z.union([z.boolean(), z.string()]).transform((v) => String(v).toLowerCase() === 'true'),
+  errorCode: z.string().nullish(),
+  errorMsg: z.string().nullish(),
+  result: z.string().nullish(),
+  sign: z.string().nullish(),
+});
+
+export const complaintSchema = z.object({
+  complaintId: z.string().min(1),
+  merchantTradeNo: z.string().nullish(),
+  amount: int.nullish(),
+  complaintState: z.string(),
+  complaintTime: z.string().regex(/^\d{14}$/),
+  problemDescription: z.string().nullish(),
+  complaintDetail: z.string().nullish(),
+  userComplaintTimes: int.nullish(),
+  incomingUserResponse: flag.nullish(),
+  payerOpenid: z.string().nullish(),
+  merchantNo: z.string().nullish(),
+  agentNo: z.string().nullish(),
+  payerPhone: z.string().nullish(),
+  complaintFullRefunded: flag.nullish(),
+});
+export type HuishouqianComplaint = z.infer<typeof complaintSchema>;
+
+export const queryResultSchema = z.object({ offset: int.nullish(), totalSize: int.nullish(), data: z.array(complaintSchema).nullish() });
+
+export const historyResultSchema = z.object({
+  offset: int.nullish(),
+  totalSize: int.nullish(),
+  data: z
+    .array(
+      z.object({
+        logId: z.string(),
+        operator: z.string().nullish(),
+        operateTime: z.string().regex(/^\d{14}$/),
+        operateType: z.string(),
+        operateDetails: z.string().nullish(),
+        imageList: z.array(z.string()).nullish(),
+      }),
+    )
+    .nullish(),
+});
+
+/** Write endpoints answer success=true with their own outcome inside (spec 1.5, OPEN 4). */
+export const commitResultSchema = z.object({ flag: z.boolean().nullish(), respCode: z.string(), respDesc: z.string().nullish() });
+export const uploadResultSchema = z.object({ fileId: z.union([z.string(), z.number()]).transform(String) });
+
+/** The decrypted notification content (spec 2.1). */
+export const notificationContentSchema = z.object({
+  actionType: z.string().min(1),
+  complaintId: z.string().min(1),
+  // Not in the third-party models; sent by the sandbox, used when present (see account.ts).
+  notifyId: z.string().min(1).max(64).optional(),
+});

@@ -1,0 +1,276 @@
+import type { KeyObject } from 'node:crypto';
+import type { Capability } from '../../domain/capability.js';
+import { COMPLAINT_STATES, MEDIA_KINDS, PROBLEM_TYPES, type Complaint, type ComplaintMedia } from '../../domain/complaint.js';
+import { ProviderError, UnsupportedError, ValidationError, type GatewayError } from '../../domain/errors.js';
+import type { Merchant } from '../../domain/merchant.js';
+import { OPERATE_TYPES, type NegotiationEntry } from '../../domain/negotiation.js';
+import { toOpenEnum } from '../../domain/open-enum.js';
+import type { ComplaintPage, ComplaintProvider, ListComplaintsQuery, ProviderLimits } from '../provider.js';
+import { checkComplaintId, checkDateWindow, checkPage } from '../request-checks.js';
+import type { WechatPayClient } from './client.js';
+import { messageFromWire, messageToWire } from './message-mapping.js';
+import { ImageRejectedError, WechatPayProtocolError } from './protocol/errors.js';
+import { MAX_IMAGE_BYTES } from './protocol/image.js';
+import { decryptOaep } from './protocol/rsa-oaep.js';
+import type { ComplaintInfo, NegotiationRecord } from './wire.js';
+
+export const WECHAT_PAY_LIMITS: ProviderLimits = {
+  maxWindowDays: 30,
+  maxListPageSize: 50,
+  maxHistoryPageSize: 300,
+  // The merchant page says 200, a newer partner page 500: 200 is accepted everywhere (spec 3.4).
+  maxReplyLength: 200,
+  maxReplyImages: 4,
+  maxImageBytes: MAX_IMAGE_BYTES,
+};
+
+export interface WechatPayAdapterOptions {
+  client: WechatPayClient;
+  merchant: Merchant;
+  /** The calling merchant's key: payer_phone is encrypted for it. */
+  privateKey: KeyObject;
+}
+
+// APIv3 takes only characters of 1–3 UTF-8 bytes; an emoji would be refused after the call.
+const FOUR_BYTE_CHARACTER = /[\u{10000}-\u{10FFFF}]/u;
+
+function checkText(text: string, field: string, max: number): void {
+  if (text.trim().length === 0) throw new ValidationError(`${field} must not be empty`, field);
+  if ([...text].length > max) throw new ValidationError(`${field} is longer than ${max} characters`, field);
+  if (FOUR_BYTE_CHARACTER.test(text)) throw new ValidationError(`${field} contains characters WeChat Pay does not accept (emoji)`, field);
+}
+
+function mediaFromWire(media: { media_type: string; media_url?: string[] | undefined }): ComplaintMedia {
+  return { kind: toOpenEnum(MEDIA_KINDS, media.media_type), urls: media.media_url ?? [] };
+}
+
+export function complaintFromWire(info: ComplaintInfo, merchantNo: string): Complaint {
+  const extras: Record<string, unknown> = {};
+  if (info.service_order_info !== undefined) extras['serviceOrders'] = info.service_order_info;
+  if (info.additional_info !== undefined) extras['additionalInfo'] = info.additional_info;
+  if (info.is_agent_mode !== undefined) extras['agentMode'] = info.is_agent_mode;
+  return {
+    key: { provider: 'WECHAT_PAY', merchantNo: info.complainted_mchid ?? merchantNo, complaintId: info.complaint_id },
+    state: toOpenEnum(COMPLAINT_STATES, info.complaint_state),
+    complainedAt: info.complaint_time,
+    detail: info.complaint_detail,
+    problemDescription: info.problem_description ?? null,
+    problemType: info.problem_type === undefined ? null : toOpenEnum(PROBLEM_TYPES, info.problem_type),
+    userComplaintTimes: info.user_complaint_times ?? 1,
+    incomingUserResponse: info.incoming_user_response ?? false,
+    fullyRefunded: info.complaint_full_refunded ?? false,
+    applyRefundAmount: info.apply_refund_amount ?? null,
+    needImmediateService: info.need_immediate_service ?? false,
+    inPlatformService: info.in_platform_service ?? null,
+    payerOpenid: info.payer_openid ?? null,
+    payerPhone: info.payer_phone ? { kind: 'ENCRYPTED', ciphertext: info.payer_phone } : null,
+    orders: (info.complaint_order_info ?? []).map((order) => ({ transactionId: order.transaction_id ?? null, outTradeNo: order.out_trade_no, amount: order.amount })),
+    media: (info.complaint_media_list ?? []).map(mediaFromWire),
+    userTags: info.user_tag_list ?? [],
+    extras,
+  };
+}
+
+export function negotiationEntryFromWire(record: NegotiationRecord): NegotiationEntry {
+  return {
+    logId: record.log_id,
+    operator: record.operator,
+    operateType: toOpenEnum(OPERATE_TYPES, record.operate_type),
+    operatedAt: record.operate_time,
+    details: record.operate_details ?? null,
+    images: record.image_list ?? [],
+    // An object here, an array in ComplaintInfo (spec 7.6).
+    media: record.complaint_media_list ? mediaFromWire(record.complaint_media_list) : null,
+    message: record.normal_message ? messageFromWire(record.normal_message) : null,
+  };
+}
+
+/** Protocol failures surfacing through the adapter become domain errors with safe messages. */
+function toGatewayError(error: unknown): unknown {
+  if (error instanceof ImageRejectedError) return new ValidationError(error.message, 'file');
+  if (error instanceof WechatPayProtocolError) {
+    return new ProviderError(error.message, { provider: 'WECHAT_PAY', providerCode: error.code, httpStatus: null, retryable: false });
+  }
+  return error;
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toGatewayError(error);
+  }
+}
+
+/** One merchant (direct, or a sub-merchant addressed through `complainted_mchid`) over one client. */
+export function createWechatPayAdapter(options: WechatPayAdapterOptions): ComplaintProvider {
+  const { client, merchant, privateKey } = options;
+  const mchid = merchant.merchantNo;
+  // Sub-merchants are named in every call; a direct merchant's own list needs no filter.
+  const isSubMerchant = mchid !== client.mchid;
+
+  const requireCapability = (capability: Capability): void => {
+    if (!merchant.capabilities.includes(capability)) throw new UnsupportedError('WECHAT_PAY', capability);
+  };
+
+  return {
+    merchant,
+    limits: WECHAT_PAY_LIMITS,
+
+    async listComplaints(query: ListComplaintsQuery): Promise<ComplaintPage> {
+      requireCapability('LIST_COMPLAINTS');
+      const { from, to } = checkDateWindow(query.from, query.to, WECHAT_PAY_LIMITS.maxWindowDays, 'WeChat Pay');
+      checkPage(query.limit, query.offset, WECHAT_PAY_LIMITS.maxListPageSize);
+      return guarded(async () => {
+        const page = await client.listComplaints({
+          begin_date: from,
+          end_date: to,
+          limit: query.limit,
+          offset: query.offset,
+          ...(isSubMerchant ? { complainted_mchid: mchid } : {}),
+        });
+        return {
+          complaints: (page.data ?? []).map((info) => complaintFromWire(info, mchid)),
+          offset: page.offset,
+          limit: page.limit,
+          totalCount: page.total_count ?? null,
+        };
+      });
+    },
+
+    async getComplaint(complaintId) {
+      requireCapability('COMPLAINT_DETAIL');
+      checkComplaintId(complaintId);
+      return guarded(async () => complaintFromWire(await client.getComplaint(complaintId), mchid));
+    },
+
+    async getNegotiationHistory(complaintId, page) {
+      requireCapability('NEGOTIATION_HISTORY');
+      checkComplaintId(complaintId);
+      checkPage(page.limit, page.offset, WECHAT_PAY_LIMITS.maxHistoryPageSize);
+      return guarded(async () => {
+        const history = await client.getNegotiationHistory(complaintId, page);
+        return { entries: (history.data ?? []).map(negotiationEntryFromWire), offset: history.offset, limit: history.limit, totalCount: history.total_count ?? null };
+      });
+    },
+
+    async reply(complaintId, reply) {
+      requireCapability('REPLY');
+      checkComplaintId(complaintId);
+      checkText(reply.text, 'text', WECHAT_PAY_LIMITS.maxReplyLength);
+      if (reply.imageMediaIds.length > WECHAT_PAY_LIMITS.maxReplyImages) {
+        throw new ValidationError(`A reply carries at most ${WECHAT_PAY_LIMITS.maxReplyImages} images`, 'imageMediaIds');
+      }
+      if (reply.jumpUrl !== null) {
+        if (!reply.jumpUrl.url.startsWith('https://') || reply.jumpUrl.url.length > 512) throw new ValidationError('jumpUrl must be an https URL of at most 512 characters', 'jumpUrl.url');
+        checkText(reply.jumpUrl.text, 'jumpUrl.text', 10);
+      }
+      await guarded(() =>
+        client.reply(complaintId, {
+          complainted_mchid: mchid,
+          response_content: reply.text,
+          ...(reply.imageMediaIds.length > 0 ? { response_images: reply.imageMediaIds } : {}),
+          ...(reply.jumpUrl ? { jump_url: reply.jumpUrl.url, jump_url_text: reply.jumpUrl.text } : {}),
+          ...(reply.miniProgram ? { mini_program_jump_info: { appid: reply.miniProgram.appId, path: reply.miniProgram.path, text: reply.miniProgram.text } } : {}),
+        }),
+      );
+    },
+
+    async replyImmediately(complaintId, input) {
+      requireCapability('IMMEDIATE_REPLY');
+      checkComplaintId(complaintId);
+      if (input.message.blocks.length === 0) throw new ValidationError('The message needs at least one block', 'message.blocks');
+      if (!/^[\x21-\x7e]{1,128}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey must be 1 to 128 printable ASCII characters', 'idempotencyKey');
+      return guarded(async () => {
+        const answer = await client.replyImmediately(complaintId, { complainted_mchid: mchid, message: messageToWire(input.message), idempotent_id: input.idempotencyKey });
+        return { logId: answer.log_id };
+      });
+    },
+
+    async complete(complaintId) {
+      requireCapability('COMPLETE');
+      checkComplaintId(complaintId);
+      try {
+        await guarded(() => client.complete(complaintId, mchid));
+      } catch (error) {
+        // WeChat refuses to complete twice; for the merchant the complaint is done, which is success.
+        if (error instanceof ValidationError) {
+          const current = await guarded(() => client.getComplaint(complaintId));
+          if (current.complaint_state === 'PROCESSED') return;
+        }
+        throw error;
+      }
+    },
+
+    async updateRefundProgress(complaintId, input) {
+      requireCapability('REFUND_PROGRESS');
+      checkComplaintId(complaintId);
+      if (input.remark !== null && [...input.remark].length > 200) throw new ValidationError('remark is longer than 200 characters', 'remark');
+      const remark = input.remark === null ? {} : { remark: input.remark };
+      if (input.action === 'APPROVE') {
+        if (!Number.isInteger(input.launchRefundDay) || input.launchRefundDay < 0) throw new ValidationError('launchRefundDay must be 0 or more working days', 'launchRefundDay');
+        await guarded(() => client.updateRefundProgress(complaintId, { action: 'APPROVE', launch_refund_day: input.launchRefundDay, ...remark }));
+        return;
+      }
+      checkText(input.rejectReason, 'rejectReason', 200);
+      if (input.rejectMediaIds.length > 4) throw new ValidationError('At most 4 evidence images', 'rejectMediaIds');
+      await guarded(() =>
+        client.updateRefundProgress(complaintId, {
+          action: 'REJECT',
+          reject_reason: input.rejectReason,
+          ...(input.rejectMediaIds.length > 0 ? { reject_media_list: input.rejectMediaIds } : {}),
+          ...remark,
+        }),
+      );
+    },
+
+    async uploadImage(image) {
+      requireCapability('IMAGE_UPLOAD');
+      return guarded(async () => ({ mediaId: (await client.uploadImage(image.filename, image.bytes)).media_id }));
+    },
+
+    async downloadMedia(mediaUrl) {
+      requireCapability('IMAGE_DOWNLOAD');
+      return guarded(() => client.downloadMedia(mediaUrl, WECHAT_PAY_LIMITS.maxImageBytes));
+    },
+
+    async revealPayerPhone(complaint) {
+      const phone = complaint.payerPhone;
+      if (phone === null) return null;
+      if (phone.kind === 'PLAIN') return phone.value;
+      try {
+        return decryptOaep(phone.ciphertext, privateKey);
+      } catch (error) {
+        throw toGatewayError(error) as GatewayError;
+      }
+    },
+
+    async getNotificationUrl() {
+      requireCapability('NOTIFICATION_URL');
+      return guarded(async () => {
+        try {
+          return (await client.getNotificationUrl()).url;
+        } catch (error) {
+          // No URL registered yet is an answer, not a failure.
+          if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') return null;
+          throw error;
+        }
+      });
+    },
+
+    async createNotificationUrl(url) {
+      requireCapability('NOTIFICATION_URL');
+      return guarded(async () => (await client.createNotificationUrl(url)).url);
+    },
+
+    async updateNotificationUrl(url) {
+      requireCapability('NOTIFICATION_URL');
+      return guarded(async () => (await client.updateNotificationUrl(url)).url);
+    },
+
+    async deleteNotificationUrl() {
+      requireCapability('NOTIFICATION_URL');
+      await guarded(() => client.deleteNotificationUrl());
+    },
+  };
+}

@@ -1,0 +1,349 @@
+import type { KeyObject } from 'node:crypto';
+import got, { HTTPError, type Got, type Method } from 'got';
+import type { z } from 'zod';
+import { ProviderError, ValidationError, type GatewayError } from '../../domain/errors.js';
+import type { Clock } from '../http/clock.js';
+import { createQuota, type Quota } from '../http/quota.js';
+import { NO_RETRY, readRetryPolicy } from '../http/retry.js';
+import { isNetworkFailure, transportError } from '../http/to-provider-error.js';
+import { ENDPOINTS, MEDIA_PATH_PREFIX, QUOTA_PER_MINUTE, type EndpointName } from './endpoints.js';
+import { toDomainError } from './error-codes.js';
+import { WechatPayProtocolError } from './protocol/errors.js';
+import { detectImageType, imageContentType, MAX_IMAGE_BYTES, prepareImageUpload } from './protocol/image.js';
+import { createRequestSigner } from './protocol/signer.js';
+import type { Verifier } from './protocol/verifier.js';
+import {
+  complaintInfoSchema,
+  complaintListSchema,
+  errorBodySchema,
+  immediateReplySchema,
+  negotiationHistorySchema,
+  notificationConfigSchema,
+  uploadResultSchema,
+  type WireNormalMessage,
+} from './wire.js';
+
+export interface WechatPayClientOptions {
+  baseUrl: string;
+  /** api2 access point; reads fail over to it on network errors. */
+  backupBaseUrl?: string;
+  mchid: string;
+  serialNo: string;
+  privateKey: KeyObject;
+  verifier: Verifier;
+  /**
+   * Sent as `Wechatpay-Serial`: the platform key (PUB_KEY_ID_... or certificate serial) this
+   * client can verify with, so WeChat signs its answer with that one during a key rotation.
+   */
+  acceptSerial?: string;
+  clock: Clock;
+  /** Per attempt; default 10 s. */
+  timeoutMs?: number;
+  /** Retries of a read after the first attempt; default 2. */
+  readRetries?: number;
+  /** How long a call may queue for the per-minute quota before failing; default 10 s. */
+  maxQueueMs?: number;
+  /** Observes every attempt (endpoint name), for metrics and tests. */
+  onRequest?: (endpoint: EndpointName) => void;
+}
+
+export interface ListQuery {
+  begin_date: string;
+  end_date: string;
+  limit: number;
+  offset: number;
+  complainted_mchid?: string;
+}
+
+export interface ReplyBody {
+  complainted_mchid: string;
+  response_content: string;
+  response_images?: string[];
+  jump_url?: string;
+  jump_url_text?: string;
+  mini_program_jump_info?: { appid: string; path: string; text: string };
+}
+
+export interface RefundProgressBody {
+  action: 'APPROVE' | 'REJECT';
+  launch_refund_day?: number;
+  reject_reason?: string;
+  reject_media_list?: string[];
+  remark?: string;
+}
+
+export interface MediaStream {
+  contentType: string;
+  contentLength: number | null;
+  body: AsyncIterable<Uint8Array>;
+}
+
+interface CallOptions {
+  params?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  json?: unknown;
+  multipart?: MultipartBody;
+}
+
+/** A prepared multipart body with its signed part (image upload: the meta JSON). */
+interface MultipartBody {
+  body: Buffer;
+  contentType: string;
+  signedBody: string;
+}
+
+const PROVIDER = 'WECHAT_PAY';
+
+function expandPath(template: string, params: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === '') throw new ValidationError(`${name} must not be empty`, name);
+    return encodeURIComponent(value);
+  });
+}
+
+function queryString(query: CallOptions['query'] = {}): string {
+  const pairs = Object.entries(query).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
+  return pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&')}`;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function errorFromAnswer(status: number, body: Buffer, retryAfter: string | undefined): GatewayError {
+  let code: string | null = null;
+  let message: string | null = null;
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(body.toString('utf8')));
+    if (parsed.success) {
+      code = parsed.data.code;
+      message = parsed.data.message ?? null;
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page): the status alone decides.
+  }
+  const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : null;
+  return toDomainError({ httpStatus: status, code, message, retryAfterSeconds: seconds });
+}
+
+function unverified(error: WechatPayProtocolError): ProviderError {
+  return new ProviderError(`WeChat Pay answer rejected: ${error.message}`, { provider: PROVIDER, providerCode: error.code, httpStatus: null, retryable: false }, { cause: error });
+}
+
+function multipartUpload(filename: string, bytes: Uint8Array, clock: Clock): MultipartBody {
+  const image = prepareImageUpload(filename, bytes);
+  const boundary = `----complaint-gateway-${clock.nonce(24)}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="meta"\r\nContent-Type: application/json\r\n\r\n${image.meta}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${image.filename}"\r\nContent-Type: ${imageContentType(image.type)}\r\n\r\n`;
+  const body = Buffer.concat([Buffer.from(head, 'utf8'), Buffer.from(bytes), Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}`, signedBody: image.meta };
+}
+
+/** Caps the image stream and checks its first bytes: the download answer is not signed. */
+async function* cappedImage(source: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let seen = 0;
+  let checked = false;
+  for await (const chunk of source) {
+    seen += chunk.length;
+    if (seen > maxBytes) throw new ProviderError(`The image is larger than ${maxBytes} bytes`, { provider: PROVIDER, providerCode: 'MEDIA_TOO_LARGE', httpStatus: null, retryable: false });
+    if (!checked) {
+      if (detectImageType(chunk) === null) throw new ProviderError('The media answer is not an image', { provider: PROVIDER, providerCode: 'MEDIA_NOT_IMAGE', httpStatus: null, retryable: false });
+      checked = true;
+    }
+    yield chunk;
+  }
+}
+
+export type WechatPayClient = ReturnType<typeof createWechatPayClient>;
+
+/** One typed function per complaints 2.0 endpoint, for one calling merchant (mchid). */
+export function createWechatPayClient(options: WechatPayClientOptions) {
+  const { mchid, verifier, clock, timeoutMs = 10_000, readRetries = 2, maxQueueMs = 10_000, onRequest } = options;
+  const sign = createRequestSigner({ mchid, serialNo: options.serialNo, privateKey: options.privateKey, clock });
+  const quotas = new Map<number, Quota>();
+  const quotaFor = (perMinute: number): Quota => {
+    let quota = quotas.get(perMinute);
+    if (quota === undefined) {
+      quota = createQuota({ limit: perMinute, intervalMs: 60_000, maxQueueMs, clock });
+      quotas.set(perMinute, quota);
+    }
+    return quota;
+  };
+
+  const http: Got = got.extend({
+    timeout: { request: timeoutMs },
+    throwHttpErrors: true,
+    followRedirect: false,
+    hooks: {
+      // Runs before every attempt, retries included: each gets a fresh timestamp and nonce.
+      beforeRequest: [
+        (request) => {
+          const context = request.context as { signedBody?: string; endpoint?: EndpointName };
+          const url = request.url as URL;
+          const body = context.signedBody ?? (typeof request.body === 'string' ? request.body : '');
+          request.headers['authorization'] = sign(String(request.method), `${url.pathname}${url.search}`, body);
+          if (context.endpoint !== undefined) onRequest?.(context.endpoint);
+        },
+      ],
+    },
+  });
+
+  async function attempt(baseUrl: string, name: EndpointName, target: string, call: CallOptions): Promise<{ status: number; body: Buffer }> {
+    const spec = ENDPOINTS[name];
+    const jsonBody = call.json === undefined ? undefined : JSON.stringify(call.json);
+    const response = await http(`${baseUrl}${target}`, {
+      method: spec.method as Method,
+      responseType: 'buffer',
+      retry: spec.changesState ? NO_RETRY : readRetryPolicy({ limit: readRetries, maxDelayMs: 5_000 }),
+      context: { endpoint: name, ...(call.multipart ? { signedBody: call.multipart.signedBody } : {}) },
+      headers: {
+        accept: 'application/json',
+        ...(options.acceptSerial === undefined ? {} : { 'wechatpay-serial': options.acceptSerial }),
+        ...(jsonBody !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(call.multipart ? { 'content-type': call.multipart.contentType } : {}),
+      },
+      ...(jsonBody !== undefined ? { body: jsonBody } : call.multipart ? { body: call.multipart.body } : {}),
+    });
+    if (spec.signed) {
+      try {
+        verifier({
+          timestamp: header(response.headers, 'wechatpay-timestamp'),
+          nonce: header(response.headers, 'wechatpay-nonce'),
+          signature: header(response.headers, 'wechatpay-signature'),
+          serial: header(response.headers, 'wechatpay-serial'),
+          body: response.body.toString('utf8'),
+        });
+      } catch (error) {
+        if (error instanceof WechatPayProtocolError) throw unverified(error);
+        throw error;
+      }
+    }
+    return { status: response.statusCode, body: response.body };
+  }
+
+  async function call(name: EndpointName, callOptions: CallOptions = {}): Promise<Buffer> {
+    const spec = ENDPOINTS[name];
+    const target = `${expandPath(spec.path, callOptions.params)}${queryString(callOptions.query)}`;
+    await quotaFor(QUOTA_PER_MINUTE[spec.quota]).acquire(`${mchid}:${spec.quota}`);
+    try {
+      return (await attempt(options.baseUrl, name, target, callOptions)).body;
+    } catch (error) {
+      // A read that never reached WeChat may try the other access point; a write never does.
+      if (options.backupBaseUrl && !spec.changesState && isNetworkFailure(error)) {
+        try {
+          return (await attempt(options.backupBaseUrl, name, target, callOptions)).body;
+        } catch (backupError) {
+          throw toClientError(backupError);
+        }
+      }
+      throw toClientError(error);
+    }
+  }
+
+  function toClientError(error: unknown): Error {
+    if (error instanceof ProviderError || error instanceof ValidationError) return error;
+    if (error instanceof HTTPError) {
+      return errorFromAnswer(error.response.statusCode, error.response.body as Buffer, header(error.response.headers, 'retry-after'));
+    }
+    return transportError(error, PROVIDER);
+  }
+
+  function parse<T extends z.ZodType>(schema: T, body: Buffer, what: string): z.infer<T> {
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new ProviderError(`WeChat Pay ${what} answer is not JSON`, { provider: PROVIDER, providerCode: 'MALFORMED_ANSWER', httpStatus: 200, retryable: false });
+    }
+    const result = schema.safeParse(json);
+    if (!result.success) {
+      throw new ProviderError(`WeChat Pay ${what} answer has an unexpected shape`, { provider: PROVIDER, providerCode: 'MALFORMED_ANSWER', httpStatus: 200, retryable: false });
+    }
+    return result.data;
+  }
+
+  const complaint = (id: string): Record<string, string> => ({ complaint_id: id });
+
+  return {
+    mchid,
+    async listComplaints(query: ListQuery) {
+      return parse(complaintListSchema, await call('listComplaints', { query: { ...query } }), 'list');
+    },
+    async getComplaint(complaintId: string) {
+      return parse(complaintInfoSchema, await call('getComplaint', { params: complaint(complaintId) }), 'detail');
+    },
+    async getNegotiationHistory(complaintId: string, page: { limit: number; offset: number }) {
+      return parse(negotiationHistorySchema, await call('getNegotiationHistory', { params: complaint(complaintId), query: page }), 'history');
+    },
+    async reply(complaintId: string, body: ReplyBody): Promise<void> {
+      await call('reply', { params: complaint(complaintId), json: body });
+    },
+    async complete(complaintId: string, complaintedMchid: string): Promise<void> {
+      await call('complete', { params: complaint(complaintId), json: { complainted_mchid: complaintedMchid } });
+    },
+    async updateRefundProgress(complaintId: string, body: RefundProgressBody): Promise<void> {
+      await call('updateRefundProgress', { params: complaint(complaintId), json: body });
+    },
+    async replyImmediately(complaintId: string, body: { complainted_mchid: string; message: WireNormalMessage; idempotent_id: string }) {
+      return parse(immediateReplySchema, await call('replyImmediately', { params: complaint(complaintId), json: body }), 'immediate reply');
+    },
+    async createNotificationUrl(url: string) {
+      return parse(notificationConfigSchema, await call('createNotificationUrl', { json: { url } }), 'notification URL');
+    },
+    async getNotificationUrl() {
+      return parse(notificationConfigSchema, await call('getNotificationUrl'), 'notification URL');
+    },
+    async updateNotificationUrl(url: string) {
+      return parse(notificationConfigSchema, await call('updateNotificationUrl', { json: { url } }), 'notification URL');
+    },
+    async deleteNotificationUrl(): Promise<void> {
+      await call('deleteNotificationUrl');
+    },
+    async uploadImage(filename: string, bytes: Uint8Array) {
+      return parse(uploadResultSchema, await call('uploadImage', { multipart: multipartUpload(filename, bytes, clock) }), 'upload');
+    },
+    /**
+     * Signs the media URL's path exactly as WeChat wrote it (already percent-encoded, ids may hold
+     * `/`, `+`, `=`) and sends it to the configured host only, whatever host the URL names.
+     */
+    async downloadMedia(mediaUrl: string, maxBytes = MAX_IMAGE_BYTES): Promise<MediaStream> {
+      let url: URL;
+      try {
+        url = new URL(mediaUrl);
+      } catch {
+        throw new ValidationError('Not a media URL', 'mediaUrl');
+      }
+      if (!url.pathname.startsWith(MEDIA_PATH_PREFIX) || url.pathname.length === MEDIA_PATH_PREFIX.length) {
+        throw new ValidationError('Not a WeChat Pay complaint media URL', 'mediaUrl');
+      }
+      await quotaFor(QUOTA_PER_MINUTE.media).acquire(`${mchid}:media`);
+      const stream = http.stream(`${options.baseUrl}${url.pathname}${url.search}`, {
+        method: 'GET',
+        headers: { accept: '*/*' },
+        context: { endpoint: 'downloadMedia' },
+        retry: NO_RETRY,
+      });
+      const response = await new Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
+        stream.once('response', resolve);
+        stream.once('error', reject);
+      }).catch(async (error: unknown) => {
+        if (error instanceof HTTPError) {
+          throw errorFromAnswer(error.response.statusCode, Buffer.alloc(0), undefined);
+        }
+        throw transportError(error, PROVIDER);
+      });
+      const length = header(response.headers, 'content-length');
+      const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : null;
+      if (declared !== null && declared > maxBytes) {
+        stream.destroy();
+        throw new ProviderError(`The image is larger than ${maxBytes} bytes`, { provider: PROVIDER, providerCode: 'MEDIA_TOO_LARGE', httpStatus: response.statusCode, retryable: false });
+      }
+      return {
+        contentType: header(response.headers, 'content-type') ?? 'application/octet-stream',
+        contentLength: declared,
+        body: cappedImage(stream, maxBytes),
+      };
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { FaultInjector } from './faults.js';
+import { paramError, SandboxApiError } from './route.js';
+import type { FileComplaintInput, SandboxState } from './state.js';
+
+/** The unauthenticated control API under /sandbox/ (loopback only; see /tmp/names.md). */
+
+export interface ControlContext {
+  state: SandboxState;
+  faults: FaultInjector;
+  reset(): void;
+  stats(): Record<string, number>;
+}
+
+export interface ControlResult {
+  status: number;
+  json?: unknown;
+}
+
+function optionalString(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw paramError(`${key} must be a non-empty string`);
+  return value;
+}
+
+function optionalInteger(body: Record<string, unknown>, key: string): number | undefined {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw paramError(`${key} must be a positive integer`);
+  return value;
+}
+
+function fileComplaintInput(state: SandboxState, body: Record<string, unknown>): FileComplaintInput {
+  const mchid = optionalString(body, 'mchid') ?? optionalString(body, 'merchantNo');
+  if (mchid === undefined || state.merchant(mchid) === undefined) throw paramError('mchid must name a sandbox merchant');
+  const problemType = body['problem_type'];
+  if (problemType !== undefined && problemType !== 'REFUND' && problemType !== 'SERVICE_NOT_WORK' && problemType !== 'OTHERS') {
+    throw paramError('problem_type must be REFUND, SERVICE_NOT_WORK or OTHERS');
+  }
+  const needImmediate = body['need_immediate_service'];
+  if (needImmediate !== undefined && typeof needImmediate !== 'boolean') throw paramError('need_immediate_service must be a boolean');
+  const tags = body['user_tag_list'];
+  if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => tag !== 'TRUSTED' && tag !== 'HIGH_RISK'))) throw paramError('user_tag_list: TRUSTED | HIGH_RISK');
+  const input: FileComplaintInput = { complaintedMchid: mchid };
+  const detail = optionalString(body, 'complaint_detail');
+  const description = optionalString(body, 'problem_description');
+  const outTradeNo = optionalString(body, 'out_trade_no');
+  const phone = optionalString(body, 'payer_phone');
+  const amount = optionalInteger(body, 'amount');
+  const refund = optionalInteger(body, 'apply_refund_amount');
+  if (detail !== undefined) input.detail = detail;
+  if (description !== undefined) input.problemDescription = description;
+  if (problemType !== undefined) input.problemType = problemType;
+  if (refund !== undefined) input.applyRefundAmount = refund;
+  if (amount !== undefined) input.amount = amount;
+  if (outTradeNo !== undefined) input.outTradeNo = outTradeNo;
+  if (phone !== undefined) input.payerPhone = phone;
+  if (needImmediate !== undefined) input.needImmediateService = needImmediate;
+  if (tags !== undefined) input.userTags = tags as ('TRUSTED' | 'HIGH_RISK')[];
+  return input;
+}
+
+export function handleControl(context: ControlContext, method: string, path: string, body: Record<string, unknown>): ControlResult {
+  if (method === 'POST' && path === '/sandbox/complaints') {
+    const complaint = context.state.fileComplaint(fileComplaintInput(context.state, body));
+    return { status: 201, json: { complaint_id: complaint.complaintId } };
+  }
+  const userMessage = /^\/sandbox\/complaints\/([^/]+)\/user-messages$/.exec(path);
+  if (method === 'POST' && userMessage !== null) {
+    const complaint = context.state.complaints.get(userMessage[1] ?? '');
+    if (complaint === undefined) throw new SandboxApiError(404, 'RESOURCE_NOT_EXISTS', 'no such complaint');
+    const continueComplaint = body['continue'];
+    if (continueComplaint !== undefined && typeof continueComplaint !== 'boolean') throw paramError('continue must be a boolean');
+    const logId = context.state.userMessage(complaint, optionalString(body, 'content') ?? '请问处理进度如何？', continueComplaint ?? false);
+    return { status: 201, json: { log_id: logId } };
+  }
+  if (method === 'POST' && path === '/sandbox/faults') {
+    context.faults.add(body);
+    return { status: 201, json: { ok: true } };
+  }
+  if (method === 'POST' && path === '/sandbox/reset') {
+    context.reset();
+    return { status: 204 };
+  }
+  if (method === 'GET' && path === '/sandbox/stats') return { status: 200, json: context.stats() };
+  throw new SandboxApiError(404, 'NOT_FOUND', 'no such control endpoint');
+}

@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, type Clock } from '../../providers/http/clock.js';
+import type { WechatPaySandboxKeys } from '../sandbox-keys.js';
+import { handleControl } from './control.js';
+import { createFaultInjector } from './faults.js';
+import { InboundAuthError, NonceRegistry, verifyInbound } from './inbound-auth.js';
+import { createWechatPaySandboxKeyring, type PlatformSigner } from './keys.js';
+import { createRateLimiter } from './limits.js';
+import { Notifier, type NotificationQuirks } from './notifications.js';
+import { signatureHeaders } from './response-signing.js';
+import { ENDPOINT_NAMES, paramError, SandboxApiError, type Route, type RouteContext, type RouteResult } from './route.js';
+import { createComplaintRoutes } from './routes/complaints.js';
+import { createFeedbackRoutes } from './routes/feedback.js';
+import { createImageRoutes } from './routes/images.js';
+import { createNotificationUrlRoutes } from './routes/notification-url.js';
+import { createSeed, SANDBOX_MERCHANTS } from './seed.js';
+import { SandboxState } from './state.js';
+
+export interface WechatPaySandboxOptions {
+  host?: string;
+  port?: number;
+  keyMode?: 'public-key' | 'certificate';
+  clock?: Clock;
+  seed?: boolean;
+  enforceRateLimits?: boolean;
+  notificationTimeScale?: number;
+  /** Duplicate deliveries and SIGNTEST probes as the real service sends them; off by default. */
+  notificationQuirks?: NotificationQuirks;
+}
+
+export interface WechatPaySandbox {
+  readonly baseUrl: string;
+  readonly keys: WechatPaySandboxKeys;
+  stats(): Record<string, number>;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+const TIMESTAMP_WINDOW_SECONDS = 300;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function requestId(): string {
+  return randomBytes(16).toString('hex').toUpperCase();
+}
+
+function sendError(response: ServerResponse, error: SandboxApiError): void {
+  const body = JSON.stringify({ code: error.code, message: error.message });
+  // Error Request-IDs end in a numeric internal code (spec 5.5); error answers are never signed.
+  response.writeHead(error.status, { 'Content-Type': 'application/json; charset=utf-8', 'Request-ID': `${requestId()}-${268_000_000 + error.status}` });
+  response.end(body);
+}
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  keys: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const keys: string[] = [];
+  const source = route.path.replace(/\{([a-z_]+)\}/g, (_, key: string) => {
+    keys.push(key);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), keys };
+}
+
+/** The WeChat Pay complaints 2.0 sandbox: the real protocol over node:http (spec 5.7). */
+export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {}): Promise<WechatPaySandbox> {
+  const {
+    host = '127.0.0.1',
+    port = 0,
+    keyMode = 'public-key',
+    clock = systemClock,
+    seed = true,
+    enforceRateLimits = true,
+    notificationTimeScale = 1,
+    notificationQuirks = {},
+  } = options;
+  const keyring = await createWechatPaySandboxKeyring(SANDBOX_MERCHANTS, keyMode, new Date(clock.now()));
+  const [newestCertificate] = keyring.certificateSigners;
+  const defaultSigner: PlatformSigner = keyMode === 'certificate' && newestCertificate !== undefined ? newestCertificate : keyring.publicKeySigner;
+  const signers = new Map([keyring.publicKeySigner, ...keyring.certificateSigners].map((signer) => [signer.serial, signer]));
+  let baseUrl = '';
+
+  const notifier = new Notifier({ clock, signer: () => defaultSigner, timeScale: notificationTimeScale, quirks: notificationQuirks });
+  const state: SandboxState = new SandboxState({
+    clock,
+    merchants: SANDBOX_MERCHANTS,
+    onAction(complaint, action) {
+      const caller = state.callerFor(complaint.complaintedMchid);
+      const url = state.notificationUrls.get(caller);
+      const credential = keyring.callers.get(caller);
+      if (url !== undefined && credential !== undefined) notifier.send({ url, apiV3Key: credential.apiV3Key }, complaint.complaintId, action);
+    },
+  });
+  const nonces = new NonceRegistry();
+  const limiter = createRateLimiter();
+  const faults = createFaultInjector();
+  let counters: Record<string, number> = {};
+  const resetStats = (): void => {
+    counters = Object.fromEntries(ENDPOINT_NAMES.map((name) => [name, 0]));
+  };
+  const reset = (): void => {
+    notifier.cancelPending();
+    state.load(seed ? createSeed(clock.now()) : { complaints: [], media: new Map() });
+    nonces.clear();
+    limiter.clear();
+    faults.clear();
+    resetStats();
+  };
+  reset();
+
+  const context: RouteContext = {
+    state,
+    callerKey(mchid) {
+      const credential = keyring.callers.get(mchid);
+      if (credential === undefined) throw new SandboxApiError(500, 'SYSTEM_ERROR', 'unknown caller');
+      return credential.publicKey;
+    },
+    baseUrl: () => baseUrl,
+  };
+  const routes = [...createComplaintRoutes(context), ...createFeedbackRoutes(context), ...createNotificationUrlRoutes(context), ...createImageRoutes(context)].map(compile);
+
+  function respond(request: IncomingMessage, response: ServerResponse, result: RouteResult, tamper: boolean): void {
+    if ('media' in result) {
+      // Media downloads are not signed (spec 3.10).
+      response.writeHead(200, { 'Content-Type': result.media.contentType, 'Content-Length': result.media.bytes.length, 'Request-ID': requestId() });
+      response.end(result.media.bytes);
+      return;
+    }
+    const body = result.status === 204 ? Buffer.alloc(0) : Buffer.from(JSON.stringify(result.json), 'utf8');
+    const asked = request.headers['wechatpay-serial'];
+    const signer = (typeof asked === 'string' ? signers.get(asked) : undefined) ?? defaultSigner;
+    const headers: Record<string, string | number> = { 'Request-ID': requestId(), ...signatureHeaders(body, signer, clock, tamper) };
+    if (result.status === 200) headers['Content-Type'] = 'application/json; charset=utf-8';
+    response.writeHead(result.status, headers);
+    response.end(body);
+  }
+
+  async function handleProviderApi(request: IncomingMessage, response: ServerResponse, target: string, body: Buffer): Promise<void> {
+    const method = request.method ?? 'GET';
+    const queryStart = target.indexOf('?');
+    const path = queryStart === -1 ? target : target.slice(0, queryStart);
+    let matched: { compiled: CompiledRoute; match: RegExpExecArray } | undefined;
+    for (const compiled of routes) {
+      const match = compiled.route.method === method ? compiled.pattern.exec(path) : null;
+      if (match !== null) {
+        matched = { compiled, match };
+        break;
+      }
+    }
+    if (matched === undefined) throw new SandboxApiError(404, 'NOT_FOUND', '请求的接口不存在');
+    const { route, keys } = matched.compiled;
+    const signedBody = route.signedBody === undefined ? body : route.signedBody(body, request.headers);
+    let caller: string;
+    try {
+      caller = verifyInbound(
+        { method, target, body: signedBody, authorization: request.headers.authorization },
+        {
+          nowSeconds: Math.floor(clock.now() / 1000),
+          windowSeconds: TIMESTAMP_WINDOW_SECONDS,
+          lookupKey: (mchid, serialNo) => {
+            const credential = keyring.callers.get(mchid);
+            return credential?.serialNo === serialNo ? credential.publicKey : undefined;
+          },
+          nonces,
+        },
+      );
+    } catch (error) {
+      if (error instanceof InboundAuthError) throw new SandboxApiError(401, 'SIGN_ERROR', error.message);
+      throw error;
+    }
+    counters[route.name] = (counters[route.name] ?? 0) + 1;
+
+    const applied = faults.take(route.name);
+    if (applied.latencyMs > 0) await sleep(applied.latencyMs);
+    if (applied.drop) {
+      request.socket.destroy();
+      return;
+    }
+    if (applied.status !== null) {
+      const code = applied.status >= 500 ? (applied.status === 500 ? 'SYSTEM_ERROR' : 'SERVICE_UNAVAILABLE') : applied.status === 429 ? 'RATELIMIT_EXCEEDED' : 'INVALID_REQUEST';
+      if (applied.status === 429) response.setHeader('Retry-After', '1');
+      throw new SandboxApiError(applied.status, code, '注入的故障（sandbox fault）');
+    }
+    if (enforceRateLimits) {
+      const retryAfter = limiter.take(caller, route.name, clock.now());
+      if (retryAfter !== null) {
+        response.setHeader('Retry-After', String(retryAfter));
+        throw new SandboxApiError(429, 'RATELIMIT_EXCEEDED', '请求频率超过限制，请稍后再试');
+      }
+    }
+    const params = Object.fromEntries(keys.map((key, index) => [key, matched.match[index + 1] ?? '']));
+    const result = route.handle({ caller, params, query: new URLSearchParams(queryStart === -1 ? '' : target.slice(queryStart + 1)), body, headers: request.headers });
+    respond(request, response, result, applied.tamper);
+  }
+
+  function handleControlApi(request: IncomingMessage, response: ServerResponse, path: string, body: Buffer): void {
+    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) throw new SandboxApiError(403, 'NO_AUTH', 'the control API is loopback only');
+    let parsed: unknown = {};
+    if (body.length > 0) {
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw paramError('body is not JSON');
+      }
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw paramError('body must be a JSON object');
+    const result = handleControl({ state, faults, reset, stats: () => ({ ...counters }) }, request.method ?? 'GET', path, parsed as Record<string, unknown>);
+    if (result.json === undefined) {
+      response.writeHead(result.status);
+      response.end();
+      return;
+    }
+    response.writeHead(result.status, { 'Content-Type': 'application/json; charset=utf-8' });
+    response.end(JSON.stringify(result.json));
+  }
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      try {
+        const body = await readBody(request);
+        // req.url is the request target as received: percent-encoding intact, as it was signed.
+        const target = request.url ?? '/';
+        if (target.startsWith('/sandbox/')) handleControlApi(request, response, target.split('?')[0] ?? target, body);
+        else await handleProviderApi(request, response, target, body);
+      } catch (error) {
+        if (response.headersSent || response.destroyed) return;
+        if (error instanceof SandboxApiError) sendError(response, error);
+        else if (error instanceof BodyTooLargeError) {
+          response.setHeader('Connection', 'close');
+          sendError(response, new SandboxApiError(400, 'INVALID_REQUEST', '请求体过大'));
+        } else sendError(response, new SandboxApiError(500, 'SYSTEM_ERROR', '系统错误'));
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const keys: WechatPaySandboxKeys = { baseUrl, ...keyring.published };
+
+  return {
+    baseUrl,
+    keys,
+    stats: () => ({ ...counters }),
+    resetStats,
+    async close() {
+      notifier.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

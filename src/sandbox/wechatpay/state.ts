@@ -1,0 +1,286 @@
+import type { Clock } from '../../providers/http/clock.js';
+import { createPng } from './images.js';
+import { invalidRequest, noAuth, notFound } from './route.js';
+import type { SandboxMerchant, SeedData } from './seed.js';
+
+export type ComplaintState = 'PENDING' | 'PROCESSING' | 'PROCESSED';
+
+export interface HistoryEntry {
+  logId: string;
+  operator: string;
+  operateTime: number;
+  operateType: string;
+  operateDetails?: string;
+  /** Media ids (decoded form) shown as image URLs. */
+  imageIds: string[];
+  normalMessage?: unknown;
+}
+
+export interface ComplaintRecord {
+  complaintId: string;
+  complaintTime: number;
+  detail: string;
+  state: ComplaintState;
+  complaintedMchid: string;
+  payerPhone?: string;
+  payerOpenid: string;
+  orders: { transaction_id: string; out_trade_no: string; amount: number }[];
+  userMedia: string[];
+  operationMedia: string[];
+  fullRefunded: boolean;
+  incomingUserResponse: boolean;
+  problemDescription: string;
+  userComplaintTimes: number;
+  problemType?: 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS';
+  applyRefundAmount?: number;
+  userTags: ('TRUSTED' | 'HIGH_RISK')[];
+  additionalInfo?: unknown;
+  inPlatformService: boolean;
+  needImmediateService: boolean;
+  refundDecision?: 'APPROVE' | 'REJECT';
+  history: HistoryEntry[];
+  /** idempotent_id → log_id of immediate-service replies. */
+  immediateReplies: Map<string, string>;
+}
+
+export interface StoredImage {
+  bytes: Buffer;
+  contentType: string;
+}
+
+/** What a notification carries (spec 4): the action_type for a complaint. */
+export type ComplaintAction =
+  | 'CREATE_COMPLAINT'
+  | 'CONTINUE_COMPLAINT'
+  | 'USER_RESPONSE'
+  | 'MERCHANT_RESPONSE'
+  | 'MERCHANT_CONFIRM_COMPLETE'
+  | 'MERCHANT_APPROVE_REFUND'
+  | 'MERCHANT_REJECT_REFUND'
+  | 'REFUND_SUCCESS';
+
+export interface FileComplaintInput {
+  complaintedMchid: string;
+  detail?: string;
+  problemDescription?: string;
+  problemType?: 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS';
+  applyRefundAmount?: number;
+  amount?: number;
+  outTradeNo?: string;
+  payerPhone?: string;
+  needImmediateService?: boolean;
+  userTags?: ('TRUSTED' | 'HIGH_RISK')[];
+}
+
+const MEDIA_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Beijing-time RFC 3339, the provider's format: `2026-11-22T09:15:00+08:00`. */
+export function beijingTime(ms: number): string {
+  return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+}
+
+export function beijingDate(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export interface SandboxStateOptions {
+  clock: Clock;
+  merchants: readonly SandboxMerchant[];
+  onAction(complaint: ComplaintRecord, action: ComplaintAction): void;
+}
+
+/** In-memory complaints, media and notification URLs, and the complaint state machine (spec 2.5, 3.4–3.7). */
+export class SandboxState {
+  readonly complaints = new Map<string, ComplaintRecord>();
+  /** Downloadable media by decoded id (ends with `==`). */
+  readonly media = new Map<string, StoredImage>();
+  /** Uploaded images by media_id: usable in replies, not downloadable. */
+  readonly uploads = new Map<string, StoredImage & { owner: string }>();
+  /** One URL per calling mchid. */
+  readonly notificationUrls = new Map<string, string>();
+  readonly #options: SandboxStateOptions;
+  #sequence = 0;
+
+  constructor(options: SandboxStateOptions) {
+    this.#options = options;
+  }
+
+  load(seed: SeedData): void {
+    this.complaints.clear();
+    this.media.clear();
+    this.uploads.clear();
+    this.notificationUrls.clear();
+    this.#sequence = 0;
+    for (const complaint of seed.complaints) this.complaints.set(complaint.complaintId, complaint);
+    for (const [id, image] of seed.media) this.media.set(id, image);
+  }
+
+  merchant(mchid: string): SandboxMerchant | undefined {
+    return this.#options.merchants.find((merchant) => merchant.mchid === mchid);
+  }
+
+  /** Who calls the API for a complained merchant: itself, or its service provider. */
+  callerFor(complaintedMchid: string): string {
+    return this.merchant(complaintedMchid)?.spMchid ?? complaintedMchid;
+  }
+
+  /** The merchants a caller may act for. */
+  servedBy(caller: string): string[] {
+    return this.#options.merchants.filter((merchant) => (merchant.spMchid ?? merchant.mchid) === caller).map((merchant) => merchant.mchid);
+  }
+
+  /** A complaint the caller may see: 404 when unknown, 403 when it belongs to someone else. */
+  complaintFor(caller: string, complaintId: string): ComplaintRecord {
+    const complaint = this.complaints.get(complaintId);
+    if (complaint === undefined) throw notFound('投诉单不存在');
+    if (this.callerFor(complaint.complaintedMchid) !== caller) throw noAuth('无权操作该投诉单');
+    return complaint;
+  }
+
+  #serial(prefix: string): string {
+    this.#sequence += 1;
+    return `${prefix}${beijingDate(this.#options.clock.now()).replaceAll('-', '')}${String(this.#sequence).padStart(15, '0')}`;
+  }
+
+  /** A new downloadable media id: [A-Za-z0-9] plus `==` (its URL form ends `%3D%3D`, spec 3.10). */
+  addMedia(image: StoredImage): string {
+    const random = this.#options.clock.nonce(44).replace(/[^A-Za-z0-9]/g, 'A');
+    const id = `${random.slice(0, 40)}${MEDIA_ALPHABET[this.media.size % MEDIA_ALPHABET.length] ?? 'A'}==`;
+    this.media.set(id, image);
+    return id;
+  }
+
+  #append(complaint: ComplaintRecord, entry: Omit<HistoryEntry, 'logId' | 'operateTime'>): string {
+    const logId = this.#serial('3002');
+    complaint.history.push({ ...entry, logId, operateTime: this.#options.clock.now() });
+    return logId;
+  }
+
+  #emit(complaint: ComplaintRecord, action: ComplaintAction): void {
+    this.#options.onAction(complaint, action);
+  }
+
+  fileComplaint(input: FileComplaintInput): ComplaintRecord {
+    const now = this.#options.clock.now();
+    const amount = input.amount ?? 9900;
+    const complaint: ComplaintRecord = {
+      complaintId: this.#serial('2002'),
+      complaintTime: now,
+      detail: input.detail ?? '商品与描述不符，联系商家没有回应，申请退款。',
+      state: 'PENDING',
+      complaintedMchid: input.complaintedMchid,
+      ...(input.payerPhone === undefined ? {} : { payerPhone: input.payerPhone }),
+      payerOpenid: `oUpF8u${this.#options.clock.nonce(22)}`,
+      orders: [{ transaction_id: `42000${this.#serial('').slice(-23)}`, out_trade_no: input.outTradeNo ?? `SB${now}`, amount }],
+      userMedia: [this.addMedia({ bytes: createPng(complaintSeed(now)), contentType: 'image/png' })],
+      operationMedia: [],
+      fullRefunded: false,
+      incomingUserResponse: false,
+      problemDescription: input.problemDescription ?? (input.problemType === 'REFUND' ? '申请退款' : '商品/服务问题'),
+      userComplaintTimes: 1,
+      ...(input.problemType === undefined ? {} : { problemType: input.problemType }),
+      ...(input.problemType === 'REFUND' ? { applyRefundAmount: input.applyRefundAmount ?? amount } : {}),
+      userTags: input.userTags ?? [],
+      inPlatformService: false,
+      needImmediateService: input.needImmediateService ?? false,
+      history: [],
+      immediateReplies: new Map(),
+    };
+    this.#append(complaint, { operator: '投诉人', operateType: 'USER_CREATE_COMPLAINT', operateDetails: complaint.detail, imageIds: [...complaint.userMedia] });
+    this.#append(complaint, { operator: '微信支付', operateType: 'USER_CREATE_COMPLAINT_SYSTEM_MESSAGE', operateDetails: '用户发起投诉，请商户尽快处理', imageIds: [] });
+    this.complaints.set(complaint.complaintId, complaint);
+    this.#emit(complaint, 'CREATE_COMPLAINT');
+    return complaint;
+  }
+
+  /** The user writes again; `continueComplaint` files a follow-up complaint (reopens a processed one). */
+  userMessage(complaint: ComplaintRecord, content: string, continueComplaint: boolean): string {
+    if (continueComplaint) {
+      complaint.userComplaintTimes += 1;
+      complaint.state = 'PENDING';
+      const logId = this.#append(complaint, { operator: '投诉人', operateType: 'USER_CONTINUE_COMPLAINT', operateDetails: content, imageIds: [] });
+      this.#emit(complaint, 'CONTINUE_COMPLAINT');
+      return logId;
+    }
+    complaint.incomingUserResponse = true;
+    const logId = this.#append(complaint, { operator: '投诉人', operateType: 'USER_RESPONSE', operateDetails: content, imageIds: [] });
+    this.#emit(complaint, 'USER_RESPONSE');
+    return logId;
+  }
+
+  /** Media ids must name the caller's own uploads; checked before anything changes. */
+  checkUploads(caller: string, mediaIds: readonly string[]): void {
+    for (const mediaId of mediaIds) {
+      if (this.uploads.get(mediaId)?.owner !== caller) throw invalidRequest(`图片 ${mediaId} 不存在，请先上传`);
+    }
+  }
+
+  /** Uploaded images become operation media the complaint can show (uploaded ids stay undownloadable). */
+  #useUploads(caller: string, mediaIds: readonly string[]): string[] {
+    this.checkUploads(caller, mediaIds);
+    return mediaIds.flatMap((mediaId) => {
+      const upload = this.uploads.get(mediaId);
+      return upload === undefined ? [] : [this.addMedia({ bytes: upload.bytes, contentType: upload.contentType })];
+    });
+  }
+
+  #firstReply(complaint: ComplaintRecord): void {
+    if (complaint.state === 'PENDING') complaint.state = 'PROCESSING';
+    complaint.incomingUserResponse = false;
+  }
+
+  reply(caller: string, complaint: ComplaintRecord, content: string, imageIds: readonly string[]): void {
+    const shown = this.#useUploads(caller, imageIds);
+    complaint.operationMedia.push(...shown);
+    this.#firstReply(complaint);
+    this.#append(complaint, { operator: '商户', operateType: 'MERCHANT_RESPONSE', operateDetails: content, imageIds: shown });
+    this.#emit(complaint, 'MERCHANT_RESPONSE');
+  }
+
+  replyImmediately(caller: string, complaint: ComplaintRecord, idempotentId: string, message: unknown, imageIds: readonly string[]): string {
+    const previous = complaint.immediateReplies.get(idempotentId);
+    if (previous !== undefined) return previous;
+    if (!complaint.needImmediateService) throw invalidRequest('该投诉单不需要即时服务');
+    this.checkUploads(caller, imageIds);
+    this.#firstReply(complaint);
+    const logId = this.#append(complaint, { operator: '商户', operateType: 'MERCHANT_RESPONSE', imageIds: [], normalMessage: message });
+    complaint.immediateReplies.set(idempotentId, logId);
+    this.#emit(complaint, 'MERCHANT_RESPONSE');
+    return logId;
+  }
+
+  complete(complaint: ComplaintRecord): void {
+    if (complaint.state === 'PROCESSED') throw invalidRequest('投诉单已处理完成，无需重复操作');
+    complaint.state = 'PROCESSED';
+    this.#append(complaint, { operator: '商户', operateType: 'MERCHANT_CONFIRM_COMPLETE', operateDetails: '商户已反馈处理完成', imageIds: [] });
+    this.#emit(complaint, 'MERCHANT_CONFIRM_COMPLETE');
+  }
+
+  /** APPROVE: the refund is launched; with launch_refund_day 0 it arrives at once and the complaint is processed. REJECT: processed. */
+  updateRefundProgress(caller: string, complaint: ComplaintRecord, decision: { action: 'APPROVE'; launchRefundDay: number } | { action: 'REJECT'; reason: string; mediaIds: string[] }): void {
+    if (complaint.problemType !== 'REFUND') throw invalidRequest('该投诉单不是申请退款类投诉');
+    if (complaint.state === 'PROCESSED' || complaint.refundDecision !== undefined) throw invalidRequest('该投诉单的退款申请已处理');
+    if (decision.action === 'REJECT') {
+      const shown = this.#useUploads(caller, decision.mediaIds);
+      complaint.refundDecision = 'REJECT';
+      complaint.state = 'PROCESSED';
+      this.#append(complaint, { operator: '商户', operateType: 'MERCHANT_REFUSE_RERUND', operateDetails: decision.reason, imageIds: shown });
+      this.#emit(complaint, 'MERCHANT_REJECT_REFUND');
+      return;
+    }
+    complaint.refundDecision = 'APPROVE';
+    if (complaint.state === 'PENDING') complaint.state = 'PROCESSING';
+    this.#append(complaint, { operator: '商户', operateType: 'MERCHANT_APPROVE_REFUND', operateDetails: `同意退款，预计 ${decision.launchRefundDay} 个工作日内发起`, imageIds: [] });
+    this.#emit(complaint, 'MERCHANT_APPROVE_REFUND');
+    if (decision.launchRefundDay === 0) {
+      complaint.fullRefunded = true;
+      complaint.state = 'PROCESSED';
+      this.#append(complaint, { operator: '微信支付', operateType: 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE', operateDetails: '退款已到账', imageIds: [] });
+      this.#emit(complaint, 'REFUND_SUCCESS');
+    }
+  }
+}
+
+function complaintSeed(now: number): number {
+  return Math.floor(now / 1000) % 251;
+}

@@ -1,0 +1,39 @@
+import { CAPABILITIES } from '../domain/capability.js';
+import { PROVIDERS, merchantKeyToString, parseMerchantKey } from '../domain/complaint-key.js';
+import type { Merchant } from '../domain/merchant.js';
+import { builder } from './builder.js';
+
+export const ProviderEnum = builder.enumType('Provider', { values: PROVIDERS });
+
+export const CapabilityEnum = builder.enumType('Capability', {
+  description: "What a merchant's provider account supports.",
+  values: CAPABILITIES,
+});
+
+export const MerchantRef = builder.objectRef<Merchant>('Merchant');
+
+builder.node(MerchantRef, {
+  description: 'A merchant this gateway serves, at one provider.',
+  id: { resolve: (merchant) => merchantKeyToString(merchant) },
+  loadOne: (id, context) => context.registry.find(parseMerchantKey(id))?.merchant ?? null,
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'capabilities' in value && 'merchantNo' in value,
+  fields: (t) => ({
+    provider: t.expose('provider', { type: ProviderEnum }),
+    merchantNo: t.exposeString('merchantNo'),
+    name: t.exposeString('name'),
+    capabilities: t.expose('capabilities', { type: [CapabilityEnum] }),
+    notificationUrl: t.string({
+      nullable: true,
+      description: 'Where the provider pushes complaint notifications; null when none is set or the provider cannot tell.',
+      resolve: (merchant, _args, context) => context.loaders.notificationUrl.load(merchant),
+    }),
+  }),
+});
+
+builder.queryField('merchants', (t) =>
+  t.field({
+    type: [MerchantRef],
+    description: 'Every configured merchant, in configuration order.',
+    resolve: (_root, _args, context) => [...context.registry.merchants],
+  }),
+);

@@ -1,0 +1,68 @@
+import { ValidationError } from '../../domain/errors.js';
+import type { RefundProgressInput } from '../../providers/provider.js';
+import { builder } from '../builder.js';
+import { MUTATION_ERRORS } from '../errors.js';
+import { changeComplaint, complaintSuccessType, type ComplaintChanged } from './complaint-change.js';
+
+const ApproveRefundInput = builder.inputType('ApproveRefundInput', {
+  fields: (t) => ({
+    launchRefundDay: t.int({ required: true, description: 'Days until the refund is started (0-7).' }),
+    remark: t.string(),
+  }),
+});
+
+const RejectRefundInput = builder.inputType('RejectRefundInput', {
+  fields: (t) => ({
+    rejectReason: t.string({ required: true }),
+    rejectMediaIds: t.stringList({ description: 'Media ids from uploadImage.' }),
+    remark: t.string(),
+  }),
+});
+
+const RefundDecisionInput = builder.inputType('RefundDecisionInput', {
+  isOneOf: true,
+  fields: (t) => ({
+    approve: t.field({ type: ApproveRefundInput }),
+    reject: t.field({ type: RejectRefundInput }),
+  }),
+});
+
+const UpdateRefundProgressInput = builder.inputType('UpdateRefundProgressInput', {
+  fields: (t) => ({
+    complaintId: t.id({ required: true }),
+    decision: t.field({ type: RefundDecisionInput, required: true }),
+  }),
+});
+
+const UpdateRefundProgressSuccess = complaintSuccessType('UpdateRefundProgressSuccess', 'The refund decision was recorded.');
+
+function toRefundProgress(decision: typeof RefundDecisionInput.$inferInput): RefundProgressInput {
+  if (decision.approve) {
+    const { launchRefundDay, remark } = decision.approve;
+    if (!Number.isInteger(launchRefundDay) || launchRefundDay < 0 || launchRefundDay > 7) {
+      throw new ValidationError('launchRefundDay must be between 0 and 7', 'input.decision.approve.launchRefundDay');
+    }
+    return { action: 'APPROVE', launchRefundDay, remark: remark ?? null };
+  }
+  if (decision.reject) {
+    const { rejectReason, rejectMediaIds, remark } = decision.reject;
+    if (rejectReason.trim().length === 0) throw new ValidationError('rejectReason must not be empty', 'input.decision.reject.rejectReason');
+    return { action: 'REJECT', rejectReason, rejectMediaIds: rejectMediaIds ?? [], remark: remark ?? null };
+  }
+  throw new ValidationError('decision needs approve or reject', 'input.decision');
+}
+
+builder.mutationField('updateRefundProgress', (t) =>
+  t.field({
+    type: UpdateRefundProgressSuccess,
+    args: { input: t.arg({ type: UpdateRefundProgressInput, required: true }) },
+    errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'UpdateRefundProgressResult' } },
+    resolve: async (_root, { input }, context): Promise<ComplaintChanged> => {
+      const progress = toRefundProgress(input.decision);
+      const { key } = await changeComplaint(context, input.complaintId, 'REFUND_PROGRESS', (provider, complaint) =>
+        provider.updateRefundProgress(complaint.complaintId, progress),
+      );
+      return { key };
+    },
+  }),
+);

@@ -1,0 +1,101 @@
+import type { KeyObject } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError as yogaMaskError, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { CacheStore } from '../cache/store.js';
+import type { EventLog } from '../events/event-log.js';
+import { GatewayError } from '../domain/errors.js';
+import type { Clock } from '../providers/http/clock.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { createContext, type Context } from '../schema/context.js';
+import { errorExtensions } from '../schema/error-extensions.js';
+import { schema } from '../schema/index.js';
+
+export interface GatewayOptions {
+  /** Token → URL of the edge's media route, e.g. `(token) => \`/media/${token}\``. */
+  mediaUrlBase: (token: string) => string;
+  /** GraphiQL on GET /graphql: off by default; pass yoga's options to preload tabs. */
+  graphiql?: boolean | GraphiQLOptions;
+  /** Renders the GraphiQL page (the edge serves the assets from the package: no CDN). */
+  renderGraphiQL?: (options: GraphiQLOptions) => string | Promise<string>;
+  /** Unexpected errors keep their messages (local development only); default false: masked. */
+  development?: boolean;
+  /** The edge's yoga plugins (auth, limits, health, ...), after the gateway's own. */
+  plugins?: Plugin<Context>[];
+  /** Default '/graphql'. */
+  graphqlEndpoint?: string;
+}
+
+export interface GatewayDeps {
+  registry: ProviderRegistry;
+  cache: CacheStore;
+  eventLog: EventLog;
+  logger: Logger;
+  /** HMAC key of media tokens; the /media/ route verifies with the same key (media-token.ts). */
+  mediaTokenSecret: KeyObject;
+  /** "Today" for default date ranges; default systemClock. */
+  clock?: Clock;
+  options: GatewayOptions;
+}
+
+export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
+
+/**
+ * Appends what resolvers reported as partial failures (one provider or merchant down) to the
+ * result's `errors`, next to the data of the sources that answered.
+ */
+function usePartialErrors(): Plugin<Context> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          const reported = (args.contextValue as Partial<Context>).partialErrors;
+          if (reported === undefined || reported.length === 0 || Symbol.asyncIterator in result) return;
+          setResult({ ...result, errors: [...(result.errors ?? []), ...reported] });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Domain errors are meant for callers: their message and safe fields become `extensions`
+ * (code, provider, ...). Everything else goes through yoga's masking.
+ */
+function createMaskError(logger: Logger) {
+  return (error: unknown, message: string, isDev?: boolean): Error => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    if (original instanceof GatewayError) {
+      const located = error instanceof GraphQLError ? error : null;
+      return new GraphQLError(original.message, {
+        nodes: located?.nodes ?? null,
+        source: located?.source ?? null,
+        positions: located?.positions ?? null,
+        path: located?.path ?? null,
+        extensions: errorExtensions(original),
+      });
+    }
+    if (!(error instanceof GraphQLError) || (error.originalError !== undefined && !(error.originalError instanceof GraphQLError))) {
+      logger.error({ err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error in a GraphQL operation');
+    }
+    return yogaMaskError(error, message, isDev);
+  };
+}
+
+/** The GraphQL server as a fetch handler (yoga); the HTTP edge mounts it and never listens here. */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { registry, cache, eventLog, logger, mediaTokenSecret, clock, options } = deps;
+  const { mediaUrlBase, graphiql = false, renderGraphiQL, development = false, plugins = [], graphqlEndpoint = '/graphql' } = options;
+  const contextDeps = { registry, cache, eventLog, logger, mediaTokenSecret, mediaUrlBase, ...(clock ? { clock } : {}) };
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint,
+    graphiql,
+    ...(renderGraphiQL ? { renderGraphiQL } : {}),
+    landingPage: false,
+    logging: false,
+    maskedErrors: { maskError: createMaskError(logger), isDev: development },
+    context: ({ request }) => createContext(request, contextDeps),
+    plugins: [usePartialErrors(), ...plugins],
+  });
+}

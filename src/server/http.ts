@@ -1,0 +1,136 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from './logger.js';
+import type { MediaHandler } from './media.js';
+import type { WebhookHandler, WebhookResponse } from './webhooks/notification-intake.js';
+
+/** The part of a yoga instance the edge uses (a YogaServerInstance satisfies it). */
+export interface YogaHandler {
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  fetch(url: string, init: RequestInit): Response | Promise<Response>;
+}
+
+export interface HttpEdgeOptions {
+  yoga: YogaHandler;
+  /** yoga's `healthCheckEndpoint`; default '/health' (yoga's default). */
+  yogaHealthPath?: string;
+  webhooks: { wechatpay: WebhookHandler; huishouqian: WebhookHandler };
+  /** Reading stops past this; the handler then answers 413 in its provider's format. */
+  maxWebhookBodyBytes: number;
+  media: MediaHandler;
+  logger: Logger;
+}
+
+type Route =
+  | { kind: 'graphql' }
+  | { kind: 'webhook'; provider: 'wechatpay' | 'huishouqian'; account: string }
+  | { kind: 'media'; token: string }
+  | { kind: 'healthz' }
+  | { kind: 'readyz' }
+  | { kind: 'root' }
+  | { kind: 'not-found' };
+
+function route(pathname: string): Route {
+  if (pathname === '/graphql' || pathname === '/graphql/') return { kind: 'graphql' };
+  if (pathname === '/healthz') return { kind: 'healthz' };
+  if (pathname === '/readyz') return { kind: 'readyz' };
+  if (pathname === '/') return { kind: 'root' };
+  const webhook = /^\/webhooks\/(wechatpay|huishouqian)\/([^/]+)$/.exec(pathname);
+  if (webhook?.[1] !== undefined && webhook[2] !== undefined) {
+    return { kind: 'webhook', provider: webhook[1] as 'wechatpay' | 'huishouqian', account: webhook[2] };
+  }
+  const media = /^\/media\/([^/]+)$/.exec(pathname);
+  if (media?.[1] !== undefined) return { kind: 'media', token: media[1] };
+  return { kind: 'not-found' };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+/** Up to `limit + 1` bytes: one byte more than allowed is enough for the handler to refuse it. */
+async function readBody(request: IncomingMessage, limit: number): Promise<{ body: Buffer; truncated: boolean }> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return { body: Buffer.alloc(limit + 1), truncated: true };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > limit) return { body: Buffer.concat(chunks).subarray(0, limit + 1), truncated: true };
+  }
+  return { body: Buffer.concat(chunks), truncated: false };
+}
+
+/**
+ * The node:http request listener: `/graphql` (and GraphiQL) and `/readyz` (useReadyz) → yoga,
+ * `/webhooks/{wechatpay,huishouqian}/{account}` → the events helper's handlers with a raw body
+ * (signatures cover the exact bytes), `/media/{token}` → media proxy, `/healthz` → yoga's health check.
+ */
+export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
+  const { yoga, yogaHealthPath = '/health', webhooks, maxWebhookBodyBytes, media, logger } = options;
+
+  const handleWebhook = async (
+    handler: WebhookHandler,
+    account: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> => {
+    if (request.method !== 'POST') {
+      sendJson(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'use POST' }, { allow: 'POST' });
+      return;
+    }
+    const { body, truncated } = await readBody(request, maxWebhookBodyBytes);
+    const answer: WebhookResponse = await handler({ account, headers: request.headers, body });
+    // Close instead of reading the rest of an oversized body.
+    const extra: Record<string, string> = truncated ? { connection: 'close' } : {};
+    response.writeHead(answer.status, { ...answer.headers, ...extra });
+    response.end(answer.body);
+    if (truncated) request.resume();
+  };
+
+  const dispatch = async (request: IncomingMessage, response: ServerResponse, target: Route): Promise<void> => {
+    switch (target.kind) {
+      case 'graphql':
+      case 'readyz':
+        await yoga.handle(request, response);
+        return;
+      case 'webhook':
+        await handleWebhook(webhooks[target.provider], target.account, request, response);
+        return;
+      case 'media':
+        await media(target.token, request, response);
+        return;
+      case 'healthz': {
+        const answer = await yoga.fetch(`http://gateway.internal${yogaHealthPath}`, { method: 'GET' });
+        sendJson(response, answer.ok ? 200 : 503, { status: answer.ok ? 'ok' : 'failing' });
+        return;
+      }
+      case 'root':
+        response.writeHead(302, { location: '/graphql' });
+        response.end();
+        return;
+      case 'not-found':
+        sendJson(response, 404, { code: 'NOT_FOUND', message: 'no such route' });
+        return;
+    }
+  };
+
+  return (request, response) => {
+    const started = process.hrtime.bigint();
+    const pathname = new URL(request.url ?? '/', 'http://gateway.internal').pathname;
+    const target = route(pathname);
+    response.on('finish', () => {
+      // The route kind, not the path: a media path carries a token.
+      logger.debug(
+        { method: request.method, route: target.kind, status: response.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    dispatch(request, response, target).catch((error: unknown) => {
+      logger.error({ route: target.kind, errorName: error instanceof Error ? error.name : typeof error }, 'request failed');
+      if (!response.headersSent) sendJson(response, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
+      else response.destroy();
+    });
+  };
+}

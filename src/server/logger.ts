@@ -1,0 +1,50 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+import type { LogLevel } from '../config.js';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Default: stdout. Tests pass a stream to read the lines back. */
+  destination?: DestinationStream;
+}
+
+/**
+ * Every path where a secret or PII could reach a log line, whatever object carries it: keys and
+ * tokens by their config and wire names, Authorization headers of requests we make or receive,
+ * and the payer's phone. `*` matches one level, so each name is listed at a few depths.
+ */
+const SECRET_NAMES = [
+  'privateKey',
+  'privateKeyPem',
+  'apiV3Key',
+  'api_v3_key',
+  'signKey',
+  'sign_key',
+  'token',
+  'accessToken',
+  'mediaToken',
+  'tokenSecret',
+  'password',
+  'payerPhone',
+  'payer_phone',
+  'userPhone',
+];
+const HEADER_NAMES = ['authorization', 'Authorization', 'cookie', 'x-api-key'];
+
+function redactionPaths(): string[] {
+  const paths: string[] = [];
+  for (const name of SECRET_NAMES) paths.push(name, `*.${name}`, `*.*.${name}`, `*.*.*.${name}`);
+  for (const name of HEADER_NAMES) {
+    paths.push(`headers.${name}`, `*.headers.${name}`, `*.*.headers.${name}`, `options.headers.${name}`);
+  }
+  return paths;
+}
+
+export const REDACTED = '[REDACTED]';
+
+export function createLogger(options: LoggerOptions): Logger {
+  const { level, destination } = options;
+  const config = { level, redact: { paths: redactionPaths(), censor: REDACTED }, base: { service: 'complaint-gateway' } };
+  return destination === undefined ? pino(config) : pino(config, destination);
+}

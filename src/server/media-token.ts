@@ -1,0 +1,48 @@
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { PROVIDERS } from '../domain/complaint-key.js';
+import { ForbiddenError, type ProviderName } from '../domain/errors.js';
+
+/** What a media proxy URL stands for: one provider media URL of one merchant's complaint. */
+export interface MediaTokenPayload {
+  provider: ProviderName;
+  merchantNo: string;
+  url: string;
+}
+
+const MAX_TOKEN_CHARS = 8192;
+
+function mac(secret: KeyObject, body: string): Buffer {
+  return createHmac('sha256', secret).update(body).digest();
+}
+
+/**
+ * `<base64url(JSON)>.<base64url(HMAC-SHA256)>`. Only URLs the gateway itself put in a response
+ * carry a valid MAC, so `/media/<token>` cannot be used to make the gateway fetch arbitrary URLs
+ * with a merchant's keys. The payload is readable (it holds nothing secret), only not forgeable.
+ */
+export function signMediaToken(secret: KeyObject, payload: MediaTokenPayload): string {
+  const body = Buffer.from(JSON.stringify([payload.provider, payload.merchantNo, payload.url])).toString('base64url');
+  return `${body}.${mac(secret, body).toString('base64url')}`;
+}
+
+/** Throws ForbiddenError for anything but an untampered token signed with `secret`. */
+export function verifyMediaToken(secret: KeyObject, token: string): MediaTokenPayload {
+  const refuse = (): ForbiddenError => new ForbiddenError('invalid media token');
+  if (token.length > MAX_TOKEN_CHARS) throw refuse();
+  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token);
+  if (!match) throw refuse();
+  const [, body, signature] = match as unknown as [string, string, string];
+  const expected = mac(secret, body);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refuse();
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  if (!Array.isArray(value) || value.length !== 3 || !value.every((part) => typeof part === 'string')) throw refuse();
+  const [provider, merchantNo, url] = value as [string, string, string];
+  if (!(PROVIDERS as readonly string[]).includes(provider)) throw refuse();
+  return { provider: provider as ProviderName, merchantNo, url };
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, beijingToday } from '../../src/domain/local-date.js';
+import { startGateway, type GatewayUnderTest } from '../helpers/start-gateway.js';
+import { startSandboxes, type Sandboxes } from '../helpers/start-sandboxes.js';
+
+/* The gateway over both sandboxes: one merged list, Huishouqian's console, and one provider down. */
+
+let sandboxes: Sandboxes;
+let gateway: GatewayUnderTest;
+const today = beijingToday(new Date());
+const RANGE = { from: addDays(today, -119), to: today };
+
+interface Node {
+  id: string;
+  provider: string;
+  complaintId: string;
+  complainedAt: string;
+  state: string;
+}
+
+interface ComplaintPage {
+  complaints: { edges: { node: Node }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+const PAGE = `query($first: Int, $after: String, $filter: ComplaintFilterInput) {
+  complaints(first: $first, after: $after, filter: $filter) {
+    edges { node { id provider complaintId complainedAt state } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+async function everyComplaint(filter: Record<string, unknown>, first: number): Promise<Node[]> {
+  const nodes: Node[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < 200; page++) {
+    const variables: Record<string, unknown> = { first, after, filter };
+    const { body } = await gateway.graphql<ComplaintPage>(PAGE, variables);
+    expect(body.errors).toBeUndefined();
+    const connection = body.data?.complaints;
+    nodes.push(...(connection?.edges.map((edge) => edge.node) ?? []));
+    if (!connection?.pageInfo.hasNextPage) return nodes;
+    after = connection.pageInfo.endCursor;
+  }
+  throw new Error('paging did not end');
+}
+
+beforeAll(async () => {
+  sandboxes = await startSandboxes({ enforceRateLimits: false, notificationTimeScale: 0.001 });
+  gateway = await startGateway(sandboxes);
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await sandboxes?.close();
+});
+
+describe('the gateway over WeChat Pay and Huishouqian', () => {
+  it('lists both providers’ merchants with what each supports', async () => {
+    const { body } = await gateway.graphql<{ merchants: { provider: string; capabilities: string[] }[] }>('{ merchants { provider merchantNo capabilities } }');
+    const merchants = body.data?.merchants ?? [];
+    expect(new Set(merchants.map((m) => m.provider))).toEqual(new Set(['WECHAT_PAY', 'HUISHOUQIAN']));
+    for (const m of merchants.filter((x) => x.provider === 'HUISHOUQIAN')) {
+      expect(m.capabilities).toContain('REPLY');
+      expect(m.capabilities).not.toContain('REFUND_PROGRESS');
+      expect(m.capabilities).not.toContain('IMMEDIATE_REPLY');
+    }
+  });
+
+  it('pages 120 days across both providers newest first, without duplicates or gaps', async () => {
+    const merged = await everyComplaint(RANGE, 37);
+    const ids = merged.map((n) => n.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(merged.map((n) => n.provider))).toEqual(new Set(['WECHAT_PAY', 'HUISHOUQIAN']));
+    const times = merged.map((n) => Date.parse(n.complainedAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    // Ground truth per provider, through the same API with the provider filter: the union must match.
+    const perProvider = [...(await everyComplaint({ ...RANGE, providers: ['WECHAT_PAY'] }, 100)), ...(await everyComplaint({ ...RANGE, providers: ['HUISHOUQIAN'] }, 100))];
+    expect(new Set(ids)).toEqual(new Set(perProvider.map((n) => n.id)));
+  });
+
+  it('serves a Huishouqian complaint’s detail and history, and a reply shows PROCESSING right after', async () => {
+    const pending = (await everyComplaint({ ...RANGE, providers: ['HUISHOUQIAN'], states: ['PENDING'] }, 100))[0];
+    if (!pending) throw new Error('no pending Huishouqian complaint');
+    const reply = await gateway.graphql<{ replyToComplaint: { __typename: string } }>(
+      `mutation($input: ReplyToComplaintInput!) { replyToComplaint(input: $input) { __typename ... on Error { code message } } }`,
+      { input: { complaintId: pending.id, text: '您好，已为您安排退款。' } },
+    );
+    expect(reply.body.data?.replyToComplaint.__typename).toBe('ReplyToComplaintSuccess');
+    const detail = await gateway.graphql<{ complaint: { state: string; payerPhone: string | null; negotiationHistory: { edges: { node: { operateType: string } }[] } } }>(
+      `query($id: ID!) { complaint(id: $id) { state payerPhone negotiationHistory(first: 20) { edges { node { operateType } } } } }`,
+      { id: pending.id },
+    );
+    expect(detail.body.data?.complaint.state).toBe('PROCESSING');
+    expect(detail.body.data?.complaint.payerPhone).toMatch(/^1\d{10}$/);
+    expect(detail.body.data?.complaint.negotiationHistory.edges.map((e) => e.node.operateType)).toContain('MERCHANT_RESPONSE');
+  });
+
+  it('answers what Huishouqian cannot do with UnsupportedError naming the capability', async () => {
+    const any = (await everyComplaint({ ...RANGE, providers: ['HUISHOUQIAN'] }, 100))[0];
+    if (!any) throw new Error('no Huishouqian complaint');
+    const refund = await gateway.graphql<{ updateRefundProgress: { __typename: string; capability?: string; provider?: string } }>(
+      `mutation($input: UpdateRefundProgressInput!) { updateRefundProgress(input: $input) { __typename ... on UnsupportedError { capability provider } } }`,
+      { input: { complaintId: any.id, decision: { approve: { launchRefundDay: 0 } } } },
+    );
+    expect(refund.body.data?.updateRefundProgress).toEqual({ __typename: 'UnsupportedError', capability: 'REFUND_PROGRESS', provider: 'HUISHOUQIAN' });
+    const immediate = await gateway.graphql<{ replyImmediately: { __typename: string; capability?: string } }>(
+      `mutation($input: ReplyImmediatelyInput!) { replyImmediately(input: $input) { __typename ... on UnsupportedError { capability } } }`,
+      { input: { complaintId: any.id, idempotencyKey: 'k-1', message: { blocks: [{ text: { text: '你好' } }] } } },
+    );
+    expect(immediate.body.data?.replyImmediately).toEqual({ __typename: 'UnsupportedError', capability: 'IMMEDIATE_REPLY' });
+  });
+
+  it('still returns WeChat Pay complaints when Huishouqian is down, naming the provider that failed', async () => {
+    await fetch(`${sandboxes.huishouqian.baseUrl}/sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'drop', durationMs: 60_000 }) });
+    try {
+      // A range no earlier test cached, so every source is asked afresh.
+      const { body } = await gateway.graphql<{ complaints: { edges: { node: Node }[] } }>(PAGE, { first: 50, filter: { from: addDays(today, -200), to: addDays(today, -150) } });
+      const { body: recent } = await gateway.graphql<{ complaints: { edges: { node: Node }[] } }>(PAGE, { first: 50, filter: { from: addDays(today, -9), to: addDays(today, -3) } });
+      for (const result of [body, recent]) {
+        expect(result.errors?.some((e) => e.extensions?.['provider'] === 'HUISHOUQIAN')).toBe(true);
+        expect(result.errors?.some((e) => e.extensions?.['provider'] === 'WECHAT_PAY')).toBe(false);
+      }
+      const providers = new Set(recent.data?.complaints.edges.map((edge) => edge.node.provider));
+      expect(providers).toEqual(new Set(['WECHAT_PAY']));
+    } finally {
+      await fetch(`${sandboxes.huishouqian.baseUrl}/sandbox/reset`, { method: 'POST' });
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../src/app.js';
+import { configFromSandboxKeys, resolveConfig, type ConfigFileInput, type Environment, type LogLevel } from '../../src/config.js';
+import type { Clock } from '../../src/providers/http/clock.js';
+import { createLogger } from '../../src/server/logger.js';
+import type { Sandboxes } from './start-sandboxes.js';
+
+export interface StartGatewayOptions {
+  /** Merged over the config made from the sandbox keys (cache, eventLog, server, ...). */
+  config?: Omit<ConfigFileInput, 'providers'>;
+  /** Environment the config sees (CACHE_STORE, REDIS_URL, ...); default none. */
+  env?: Environment;
+  clock?: Clock;
+  /** Default 'silent'; set LOG_LEVEL-like values to debug a test. */
+  logLevel?: LogLevel;
+}
+
+export interface GatewayUnderTest {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  graphqlUrl: string;
+  app: App;
+  /** POST one operation as JSON; returns the parsed body. */
+  graphql<TData = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: { data?: TData | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] } }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real gateway (config → provider accounts → app) over real HTTP on an ephemeral port, talking
+ * to the given sandboxes exactly as `npm start` does in sandbox mode. Each gateway gets its own
+ * event log file unless `config.eventLog` says otherwise.
+ */
+export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOptions = {}): Promise<GatewayUnderTest> {
+  const { config: overrides = {}, env = {}, clock, logLevel = 'silent' } = options;
+  const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
+  const input: ConfigFileInput = {
+    eventLog: { store: 'sqlite', path: join(dir, 'events.sqlite') },
+    ...overrides,
+    providers: configFromSandboxKeys(sandboxes.keys).providers ?? {},
+  };
+  const config = await resolveConfig(input, { kind: 'sandbox' }, { env, baseDir: dir });
+  const app = await createApp({ config, logger: createLogger({ level: logLevel }), ...(clock === undefined ? {} : { clock }) });
+  const server = createServer(app.listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const graphqlUrl = `${url}/graphql`;
+
+  return {
+    url,
+    graphqlUrl,
+    app,
+    async graphql(query, variables, headers = {}) {
+      const response = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        body: JSON.stringify(variables === undefined ? { query } : { query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as never };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

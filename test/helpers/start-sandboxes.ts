@@ -1,0 +1,50 @@
+import type { Clock } from '../../src/providers/http/clock.js';
+import { startHuishouqianSandbox, type HuishouqianSandbox } from '../../src/sandbox/huishouqian/server.js';
+import type { SandboxKeysFile } from '../../src/sandbox/sandbox-keys.js';
+import { startWechatPaySandbox, type WechatPaySandbox } from '../../src/sandbox/wechatpay/server.js';
+
+export interface StartSandboxesOptions {
+  clock?: Clock;
+  /** Default true: deterministic seed data. */
+  seed?: boolean;
+  /** WeChat Pay's per-endpoint limits; default true. */
+  enforceRateLimits?: boolean;
+  /** Scales the providers' notification retry schedules; default 0.001 (tests). */
+  notificationTimeScale?: number;
+}
+
+export interface Sandboxes {
+  wechatpay: WechatPaySandbox;
+  huishouqian: HuishouqianSandbox;
+  /** What `npm start` writes to sandbox-keys.json. */
+  keys: SandboxKeysFile;
+  /** Back to the seed state on both (faults and counters cleared). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Both sandboxes on 127.0.0.1 ephemeral ports with fresh keys (RSA keygen: call once per file). */
+export async function startSandboxes(options: StartSandboxesOptions = {}): Promise<Sandboxes> {
+  const { clock, seed = true, enforceRateLimits = true, notificationTimeScale = 0.001 } = options;
+  const common = { host: '127.0.0.1', port: 0, seed, notificationTimeScale, ...(clock === undefined ? {} : { clock }) };
+  const [wechatpay, huishouqian] = await Promise.all([
+    startWechatPaySandbox({ ...common, enforceRateLimits }),
+    startHuishouqianSandbox(common),
+  ]);
+  return {
+    wechatpay,
+    huishouqian,
+    keys: { wechatpay: wechatpay.keys, huishouqian: huishouqian.keys },
+    async reset() {
+      await Promise.all(
+        [wechatpay.baseUrl, huishouqian.baseUrl].map(async (baseUrl) => {
+          const response = await fetch(`${baseUrl}/sandbox/reset`, { method: 'POST' });
+          if (!response.ok) throw new Error(`sandbox reset failed: ${response.status}`);
+        }),
+      );
+    },
+    async close() {
+      await Promise.all([wechatpay.close(), huishouqian.close()]);
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../../src/domain/errors.js';
+import { addDays, beijingToday } from '../../src/domain/local-date.js';
+import { createHuishouqianAccount, type HuishouqianAccount, type HuishouqianAccountOptions } from '../../src/providers/huishouqian/account.js';
+import type { ComplaintProvider, ReceivedNotification } from '../../src/providers/provider.js';
+import { startHuishouqianSandbox, type HuishouqianSandbox } from '../../src/sandbox/huishouqian/server.js';
+import { huishouqianAccountFromKeys } from '../helpers/huishouqian-account.js';
+
+let sandbox: HuishouqianSandbox;
+let options: HuishouqianAccountOptions;
+let account: HuishouqianAccount;
+let merchant: ComplaintProvider;
+const today = beijingToday(new Date());
+
+async function control(method: string, path: string, body: unknown = {}): Promise<Response> {
+  return fetch(`${sandbox.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function everyComplaint(provider: ComplaintProvider) {
+  const all = [];
+  for (let days = 0; days < 120; days += 30) {
+    const range = { from: addDays(today, -days - 29), to: addDays(today, -days) };
+    for (let offset = 0; ; offset += 11) {
+      const page = await provider.listComplaints({ ...range, limit: 11, offset });
+      all.push(...page.complaints);
+      if (page.complaints.length < 11) break;
+    }
+  }
+  return all;
+}
+
+beforeAll(async () => {
+  sandbox = await startHuishouqianSandbox({ notificationTimeScale: 0.001 });
+  options = huishouqianAccountFromKeys(sandbox.keys);
+  account = createHuishouqianAccount(options);
+  merchant = account.providers[0] as ComplaintProvider;
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+beforeEach(async () => {
+  expect((await control('POST', '/sandbox/reset')).status).toBe(204);
+});
+
+describe('Huishouqian client against the sandbox', () => {
+  it('pages through 120 days without gaps or duplicates, with Beijing times and fen amounts', async () => {
+    const all = await everyComplaint(merchant);
+    expect(all.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(all.map((c) => c.key.complaintId)).size).toBe(all.length);
+    expect(new Set(all.map((c) => c.state.value))).toEqual(new Set(['PENDING', 'PROCESSING', 'PROCESSED']));
+    for (const c of all) {
+      expect(c.complainedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
+      expect(Number.isInteger(c.orders[0]?.amount)).toBe(true);
+      expect(c.key.merchantNo).toBe(merchant.merchant.merchantNo);
+    }
+  });
+
+  it('finds a complaint by id with its plain payer phone, and NotFoundError otherwise', async () => {
+    const [some] = await everyComplaint(merchant);
+    if (!some) throw new Error('empty seed');
+    const detail = await merchant.getComplaint(some.key.complaintId);
+    expect(detail.orders[0]?.outTradeNo).toBe(some.orders[0]?.outTradeNo);
+    expect(await merchant.revealPayerPhone(detail)).toMatch(/^1\d{10}$/);
+    await expect(merchant.getComplaint('200000000000000000000000000')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('refuses another merchant’s complaint with ForbiddenError (130004)', async () => {
+    const other = account.providers[1] as ComplaintProvider;
+    const [foreign] = await everyComplaint(other);
+    if (!foreign) throw new Error('empty seed');
+    await expect(merchant.getNegotiationHistory(foreign.key.complaintId, { limit: 10, offset: 0 })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('rejects bad inputs with typed errors before calling', async () => {
+    sandbox.resetStats();
+    const range = { from: addDays(today, -10), to: today };
+    await expect(merchant.listComplaints({ ...range, limit: 501, offset: 0 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(merchant.listComplaints({ ...range, limit: 10, offset: -1 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(merchant.listComplaints({ from: '2026-02-30', to: today, limit: 10, offset: 0 })).rejects.toBeInstanceOf(ValidationError);
+    expect(Object.values(sandbox.stats()).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('trusts no answer for an unknown merchant (130005 cannot be signed with its key) and is refused (130002) for a bad request sign', async () => {
+    const [first] = options.merchants;
+    const [, second] = options.merchants;
+    if (!first || !second) throw new Error('need two merchants');
+    const unknown = createHuishouqianAccount({ ...options, merchants: [{ ...first, merchantNo: '814000999999' }] }).providers[0] as ComplaintProvider;
+    const refused = await unknown.getComplaint('200000000000000000000000000').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProviderError);
+    expect((refused as ProviderError).providerCode).toBe('SIGNATURE_MISMATCH');
+    const forged = createHuishouqianAccount({ ...options, merchants: [{ ...first, privateKey: second.privateKey }] }).providers[0] as ComplaintProvider;
+    const error = await forged.getComplaint('200000000000000000000000000').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toContain('验签失败');
+  });
+
+  it('rejects an answer whose sign was tampered with', async () => {
+    expect((await control('POST', '/sandbox/faults', { kind: 'tamper-signature', endpoint: 'queryComplaints' })).status).toBe(201);
+    const error = await merchant.listComplaints({ from: addDays(today, -5), to: today, limit: 5, offset: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).providerCode).toBe('SIGNATURE_MISMATCH');
+  });
+
+  it('retries reads after a 5xx and never repeats a write', async () => {
+    await control('POST', '/sandbox/faults', { kind: 'status', status: 503, endpoint: 'queryComplaints', count: 1 });
+    sandbox.resetStats();
+    await merchant.listComplaints({ from: addDays(today, -29), to: today, limit: 5, offset: 0 });
+    expect(sandbox.stats()['queryComplaints']).toBe(2);
+    const pending = (await everyComplaint(merchant)).find((c) => c.state.value === 'PENDING');
+    if (!pending) throw new Error('no pending complaint');
+    await control('POST', '/sandbox/faults', { kind: 'status', status: 500, endpoint: 'commitResponse', count: 1 });
+    sandbox.resetStats();
+    await expect(merchant.reply(pending.key.complaintId, { text: '您好', imageMediaIds: [], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(ProviderError);
+    expect(sandbox.stats()['commitResponse']).toBe(1);
+    expect((await merchant.getComplaint(pending.key.complaintId)).state.value).toBe('PENDING');
+  });
+
+  it('uploads images checked by content and limits replies to four images (130008, 130009)', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex');
+    const { mediaId } = await merchant.uploadImage({ filename: 'a.png', bytes: png });
+    expect(mediaId).toMatch(/^\d+$/);
+    await expect(merchant.uploadImage({ filename: 'a.png', bytes: Buffer.from('not an image') })).rejects.toBeInstanceOf(ValidationError);
+    await expect(merchant.reply('1', { text: 'hi', imageMediaIds: ['1', '2', '3', '4', '5'], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('says what Huishouqian does not offer with UnsupportedError', async () => {
+    const message = { blocks: [], senderIdentity: null, customData: null };
+    await expect(merchant.replyImmediately('1', { message, idempotencyKey: 'k' })).rejects.toBeInstanceOf(UnsupportedError);
+    await expect(merchant.updateRefundProgress('1', { action: 'APPROVE', launchRefundDay: 0, remark: null })).rejects.toBeInstanceOf(UnsupportedError);
+    await expect(merchant.getNotificationUrl()).rejects.toBeInstanceOf(UnsupportedError);
+    expect(merchant.merchant.capabilities).not.toContain('REFUND_PROGRESS');
+  });
+
+  it('delivers signed notifications that the receiver verifies and acknowledges with SUCCESS', async () => {
+    const received: ReceivedNotification[] = [];
+    const server: Server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (c: Buffer) => chunks.push(c));
+      request.on('end', () => {
+        account.notifications
+          .receive({ headers: { 'content-type': request.headers['content-type'] }, body: Buffer.concat(chunks) })
+          .then((result) => {
+            received.push(result);
+            response.writeHead(result.acknowledgement.status, { 'content-type': result.acknowledgement.contentType }).end(result.acknowledgement.body);
+          })
+          .catch(() => response.writeHead(401).end('failure'));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/huishouqian/main`;
+      expect((await control('PUT', '/sandbox/notification-url', { url })).status).toBe(200);
+      const created = (await (await control('POST', '/sandbox/complaints', { merchantNo: merchant.merchant.merchantNo })).json()) as { complaintId: string };
+      for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(received[0]?.events[0]).toMatchObject({ actionType: 'CREATE_COMPLAINT', complaint: { provider: 'HUISHOUQIAN', complaintId: created.complaintId } });
+      expect(received[0]?.acknowledgement.body).toBe('SUCCESS');
+      const tampered = Buffer.from(`method=COMPLAINT_NOTIFY&version=1.0&format=JSON&merchantNo=${merchant.merchant.merchantNo}&signType=RSA2&signContent=%7B%7D&sign=00`);
+      await expect(account.notifications.receive({ headers: {}, body: tampered })).rejects.toBeInstanceOf(ForbiddenError);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

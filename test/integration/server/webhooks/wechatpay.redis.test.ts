@@ -1,0 +1,105 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createClient } from '@redis/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventLog, type EventLog } from '../../../../src/events/event-log.js';
+import { createFixedClock } from '../../../../src/providers/http/clock.js';
+import type { WebhookRequest } from '../../../../src/server/webhooks/notification-intake.js';
+import { createWechatPayWebhook } from '../../../../src/server/webhooks/wechatpay.js';
+import {
+  createDelivery,
+  createReferenceReceiver,
+  type WechatPayNotificationKeys,
+} from '../../../unit/server/webhooks/wechatpay-notification-fixture.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const keyPrefix = `test:webhook:${randomUUID()}:`;
+const clock = createFixedClock(Date.parse('2026-11-22T11:00:00.000Z'));
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function createAdmin() {
+  return createClient({ url: REDIS_URL, socket: { connectTimeout: 1000, reconnectStrategy: false } });
+}
+
+async function connectOrReason(): Promise<{ admin: ReturnType<typeof createAdmin> } | { reason: string }> {
+  const admin = createAdmin();
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+    return { admin };
+  } catch (error) {
+    return { reason: `Redis is not reachable at ${REDIS_URL}: ${(error as Error).message}` };
+  }
+}
+
+const connection = await connectOrReason();
+if ('reason' in connection) console.warn(`SKIPPED wechatpay.redis webhook tests: ${connection.reason}`);
+
+describe.skipIf('reason' in connection)('WeChat Pay webhook: two gateway instances sharing Redis', () => {
+  let keys: WechatPayNotificationKeys;
+  const logs: EventLog[] = [];
+
+  beforeAll(() => {
+    const platform = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    keys = {
+      mchid: '1900000001',
+      apiV3Key: 'a7c9e1b3d5f70e2c4a6b8d0f1e3c5a79',
+      keyId: 'PUB_KEY_ID_0119000000012026112200000000000001',
+      platformPrivateKey: platform.privateKey,
+      platformPublicKey: platform.publicKey,
+    };
+  });
+
+  afterAll(async () => {
+    for (const log of logs) await log.close();
+    if (!('admin' in connection)) return;
+    const { admin } = connection;
+    for await (const batch of admin.scanIterator({ MATCH: `${keyPrefix}*`, COUNT: 500 })) {
+      if (batch.length > 0) await admin.del(batch);
+    }
+    await admin.close();
+  });
+
+  it('keeps one feed without duplicates when both receive interleaved and repeated deliveries', async () => {
+    const instances = await Promise.all(
+      [0, 1].map(async () => {
+        const eventLog = await createEventLog({ store: 'redis', url: REDIS_URL, keyPrefix });
+        logs.push(eventLog);
+        const handler = createWechatPayWebhook({
+          receivers: new Map([['main', createReferenceReceiver(keys, clock)]]),
+          eventLog,
+          logger: silent,
+          clock,
+        });
+        return { eventLog, handler };
+      }),
+    );
+    const originals = Array.from({ length: 120 }, () => createDelivery(keys, clock));
+    // Every notification reaches both instances, some of them twice, in a shuffled order.
+    const deliveries: [number, WebhookRequest][] = originals.flatMap((request, i) => [
+      [0, request],
+      [1, request],
+      ...(i % 4 === 0 ? ([[i % 8 === 0 ? 0 : 1, request]] as [number, WebhookRequest][]) : []),
+    ]);
+    deliveries.sort(() => Math.random() - 0.5);
+
+    const answers = await Promise.all(deliveries.map(([instance, request]) => instances[instance]?.handler(request)));
+    expect(answers.every((answer) => answer?.status === 204)).toBe(true);
+
+    const feeds = await Promise.all(
+      instances.map(async ({ eventLog }) => {
+        const ids: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await eventLog.list({ first: 7, ...(after === undefined ? {} : { after }) });
+          ids.push(...page.entries.map((entry) => entry.event.notificationId));
+          after = page.entries.at(-1)?.cursor ?? after;
+          if (!page.hasNextPage) return ids;
+        }
+      }),
+    );
+    const expected = originals.map((request) => (JSON.parse(request.body.toString('utf8')) as { id: string }).id);
+    expect(feeds[0]).toHaveLength(expected.length);
+    expect([...(feeds[0] ?? [])].sort()).toEqual([...expected].sort());
+    expect(feeds[1]).toEqual(feeds[0]);
+  });
+});

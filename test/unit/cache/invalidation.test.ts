@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readGeneration } from '../../../src/cache/generation.js';
+import { invalidateComplaint } from '../../../src/cache/invalidation.js';
+import { cacheKeys } from '../../../src/cache/keys.js';
+import { createCacheStore, type CacheStore } from '../../../src/cache/store.js';
+import { complaintGlobalId } from '../../../src/schema/global-id.js';
+import { createFakeProvider, makeComplaint } from '../../helpers/fake-provider.js';
+import { createHarness } from '../schema/harness.js';
+import { REDIS_URL, redisOrReason } from './redis-availability.js';
+
+const LIST = `{ complaints(first: 50, filter: { from: "2026-11-01", to: "2026-11-20" }) { edges { node { complaintId state } } } }`;
+const DETAIL = `query($id: ID!) { complaint(id: $id) { state negotiationHistory(first: 10) { edges { node { details } } } } }`;
+const REPLY = `mutation($id: ID!) { replyToComplaint(input: { complaintId: $id, text: "on it" }) { __typename } }`;
+
+function world() {
+  const provider = createFakeProvider({ merchantNo: '1900000001' });
+  const key = { ...provider.merchant, complaintId: 'c1' };
+  provider.add(makeComplaint(key, '2026-11-02T09:30:00+08:00'));
+  provider.add(makeComplaint({ ...key, complaintId: 'c2' }, '2026-11-03T09:30:00+08:00'));
+  return { provider, key, id: complaintGlobalId(key) };
+}
+
+describe('invalidateComplaint', () => {
+  it('evicts the detail and moves the complaint and merchant generations', async () => {
+    const cache = createCacheStore({ kind: 'memory' });
+    const { key } = world();
+    await cache.set(cacheKeys.complaint(key), { stale: true });
+    const complaintGeneration = await readGeneration(cache, cacheKeys.complaintGeneration(key));
+    const merchantGeneration = await readGeneration(cache, cacheKeys.merchantGeneration(key));
+    expect(await readGeneration(cache, cacheKeys.merchantGeneration(key))).toBe(merchantGeneration);
+
+    await invalidateComplaint(cache, key);
+    expect(await cache.get(cacheKeys.complaint(key))).toBeUndefined();
+    expect(await readGeneration(cache, cacheKeys.complaintGeneration(key))).not.toBe(complaintGeneration);
+    expect(await readGeneration(cache, cacheKeys.merchantGeneration(key))).not.toBe(merchantGeneration);
+  });
+
+  it('makes a change the gateway did not make itself (a notification) visible on the next read', async () => {
+    const { provider, key, id } = world();
+    const harness = createHarness([provider]);
+    await harness.run(LIST);
+    await harness.run(DETAIL, { id });
+    const calls = { ...provider.calls };
+    // Cached: nothing goes upstream.
+    await harness.run(LIST);
+    await harness.run(DETAIL, { id });
+    expect(provider.calls).toEqual(calls);
+
+    // The user wrote again upstream; the webhook calls invalidateComplaint.
+    provider.complaints[0]!.state = { value: 'PENDING', raw: 'PENDING' };
+    provider.complaints[0]!.incomingUserResponse = true;
+    await provider.reply('c1', { text: 'user wrote', imageMediaIds: [], jumpUrl: null, miniProgram: null });
+    await invalidateComplaint(harness.cache, key);
+    const detail = await harness.run(DETAIL, { id });
+    expect(detail.data?.['complaint']).toEqual({ state: 'PROCESSING', negotiationHistory: { edges: [{ node: { details: 'user wrote' } }] } });
+    const list = await harness.run(LIST);
+    expect(list.data?.['complaints'].edges).toContainEqual({ node: { complaintId: 'c1', state: 'PROCESSING' } });
+  });
+});
+
+const redis = await redisOrReason();
+if ('reason' in redis) console.warn(`SKIPPED shared-Redis invalidation tests: ${redis.reason}`);
+const prefix = `test:invalidation:${randomUUID()}`;
+
+describe.skipIf('reason' in redis)('two gateway instances sharing the real Redis', () => {
+  const stores: CacheStore[] = [];
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    if (!('admin' in redis)) return;
+    for await (const keys of redis.admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      if (keys.length > 0) await redis.admin.del(keys);
+    }
+    await redis.admin.close();
+  });
+
+  it("see each other's invalidations", async () => {
+    const { provider, id } = world();
+    const open = () => {
+      const store = createCacheStore({ kind: 'redis', url: REDIS_URL, keyPrefix: prefix });
+      stores.push(store);
+      return store;
+    };
+    const a = createHarness([provider], { cache: open() });
+    const b = createHarness([provider], { cache: open() });
+
+    await a.run(LIST);
+    await a.run(DETAIL, { id });
+    const listCalls = provider.calls['listComplaints'];
+    // B reads what A cached: no upstream call.
+    const fromB = await b.run(LIST);
+    expect(fromB.data?.['complaints'].edges).toContainEqual({ node: { complaintId: 'c1', state: 'PENDING' } });
+    expect(provider.calls['listComplaints']).toBe(listCalls);
+
+    expect((await b.run(REPLY, { id })).data?.['replyToComplaint']).toEqual({ __typename: 'ReplyToComplaintSuccess' });
+
+    const list = await a.run(LIST);
+    expect(list.data?.['complaints'].edges).toContainEqual({ node: { complaintId: 'c1', state: 'PROCESSING' } });
+    const detail = await a.run(DETAIL, { id });
+    expect(detail.data?.['complaint']).toEqual({ state: 'PROCESSING', negotiationHistory: { edges: [{ node: { details: 'on it' } }] } });
+  });
+});

@@ -1,0 +1,182 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  configFromSandboxKeys,
+  findConfigFile,
+  loadConfigFile,
+  resolveConfig,
+  type ConfigFileInput,
+} from '../../src/config.js';
+import type { SandboxKeysFile } from '../../src/sandbox/sandbox-keys.js';
+
+let privatePem: string;
+let publicPem: string;
+let dir: string;
+
+beforeAll(async () => {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  dir = await mkdtemp(join(tmpdir(), 'config-test-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function wechatAccount(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    baseUrl: 'http://127.0.0.1:9',
+    mchid: '1900000001',
+    serialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+    privateKey: privatePem,
+    apiV3Key: 'a'.repeat(32),
+    platformPublicKeys: [{ id: 'PUB_KEY_ID_0119000000012025', publicKey: publicPem }],
+    merchants: [{ mchid: '1900000001', name: 'Shop' }],
+    ...overrides,
+  };
+}
+
+async function problemsOf(input: unknown, env: Record<string, string> = {}): Promise<readonly string[]> {
+  try {
+    await resolveConfig(input, { kind: 'sandbox' }, { env, baseDir: dir });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('applies the documented defaults to an empty file', async () => {
+    const config = await resolveConfig({}, { kind: 'sandbox' }, { env: {}, baseDir: dir });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000, graphiql: true, maxWebhookBodyBytes: 65_536 });
+    expect(config.logLevel).toBe('info');
+    expect(config.cache).toEqual({ kind: 'memory' });
+    expect(config.eventLog).toMatchObject({ store: 'sqlite', path: expect.stringMatching(/complaint-gateway-sandbox-\d+-events\.sqlite$/) });
+    const fromFile = await resolveConfig({}, { kind: 'file', path: join(dir, 'g.json') }, { env: {}, baseDir: dir });
+    expect(fromFile.eventLog).toEqual({ store: 'sqlite', path: join(dir, 'complaint-events.sqlite') });
+    expect(config.providers).toEqual({ wechatpay: [], huishouqian: [] });
+  });
+
+  it('names the bad key of a provider account', async () => {
+    const problems = await problemsOf({ providers: { wechatpay: [wechatAccount({ apiV3Key: 'short' })] } });
+    expect(problems).toEqual(['providers.wechatpay[0].apiV3Key: must be 32 characters']);
+  });
+
+  it('names every bad key at once, including nested and unknown ones', async () => {
+    const problems = await problemsOf({
+      server: { port: 70000, colour: 'blue' },
+      providers: { wechatpay: [wechatAccount({ merchants: [] })], huishouqian: [{ baseUrl: 'ftp://x' }] },
+    });
+    const keys = problems.map((problem) => problem.split(':')[0]);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'server.port',
+        'server',
+        'providers.wechatpay[0].merchants',
+        'providers.huishouqian[0].baseUrl',
+        'providers.huishouqian[0].platformPublicKey',
+        'providers.huishouqian[0].merchants',
+      ]),
+    );
+    expect(problems.find((problem) => problem.startsWith('server:'))).toMatch(/colour/);
+  });
+
+  it('never puts a secret value into an error', async () => {
+    const secret = 'not-a-pem-but-secret-material-xyz';
+    const problems = await problemsOf({ providers: { wechatpay: [wechatAccount({ privateKey: secret })] } });
+    expect(problems).toEqual(['providers.wechatpay[0].privateKey: is not a PEM private key']);
+    expect(problems.join('\n')).not.toContain(secret);
+  });
+
+  it('reads secrets from files (relative to the config file) and from named environment variables', async () => {
+    await writeFile(join(dir, 'apiclient_key.pem'), privatePem);
+    const path = join(dir, 'gateway.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        providers: { wechatpay: [wechatAccount({ privateKey: { file: 'apiclient_key.pem' }, apiV3Key: { env: 'WXP_V3' } })] },
+      }),
+    );
+    const config = await loadConfigFile(path, { env: { WXP_V3: 'b'.repeat(32) } });
+    const [account] = config.providers.wechatpay;
+    expect(account?.apiV3Key).toBe('b'.repeat(32));
+    expect(account?.privateKey.type).toBe('private');
+    expect(account?.account).toBe('1900000001');
+    expect(config.source).toEqual({ kind: 'file', path });
+
+    await expect(loadConfigFile(path, { env: {} })).rejects.toThrow(
+      'providers.wechatpay[0].apiV3Key: environment variable WXP_V3 is not set',
+    );
+  });
+
+  it('reports an unreadable or non-JSON file by its path', async () => {
+    await expect(loadConfigFile(join(dir, 'missing.json'))).rejects.toThrow(/missing\.json: cannot be read \(ENOENT\)/);
+    await writeFile(join(dir, 'broken.json'), '{');
+    await expect(loadConfigFile(join(dir, 'broken.json'))).rejects.toThrow(/broken\.json: is not valid JSON/);
+  });
+
+  it('lets the environment override the file', async () => {
+    const input: ConfigFileInput = { server: { port: 5000, host: '0.0.0.0', graphiql: true }, logLevel: 'debug', cache: { store: 'memory' } };
+    const config = await resolveConfig(input, { kind: 'sandbox' }, {
+      env: { PORT: '4100', HOST: '127.0.0.2', LOG_LEVEL: 'warn', GRAPHIQL: 'false', CACHE_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' },
+      baseDir: dir,
+    });
+    expect(config.server).toMatchObject({ port: 4100, host: '127.0.0.2', graphiql: false });
+    expect(config.logLevel).toBe('warn');
+    expect(config.cache).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix: 'complaint-gateway:cache:' });
+  });
+
+  it('names bad environment variables', async () => {
+    const problems = await problemsOf({}, { PORT: 'eighty', CACHE_STORE: 'memcached' });
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(expect.arrayContaining(['env PORT', 'env CACHE_STORE']));
+    expect(await problemsOf({}, { CACHE_STORE: 'redis' })).toEqual([
+      'cache.url: a redis:// URL is required for the redis store (or set CACHE_URL / REDIS_URL)',
+    ]);
+  });
+
+  it('finds the config file from --config or CONFIG_FILE, else sandbox mode', () => {
+    expect(findConfigFile({ argv: ['--config', 'a.json'], env: { CONFIG_FILE: 'b.json' } })).toBe('a.json');
+    expect(findConfigFile({ argv: ['--config=c.json'], env: {} })).toBe('c.json');
+    expect(findConfigFile({ argv: [], env: { CONFIG_FILE: 'b.json' } })).toBe('b.json');
+    expect(findConfigFile({ argv: [], env: {} })).toBeNull();
+    expect(() => findConfigFile({ argv: ['--config'], env: {} })).toThrow(ConfigError);
+  });
+
+  it('turns sandbox keys into the same config: sub-merchants under their service provider', async () => {
+    const keys: SandboxKeysFile = {
+      wechatpay: {
+        baseUrl: 'http://127.0.0.1:7001',
+        platformPublicKeyId: 'PUB_KEY_ID_0111',
+        platformPublicKeyPem: publicPem,
+        keyMode: 'public-key',
+        platformCertificates: [],
+        merchants: [
+          { mchid: '1900000001', name: 'Direct', kind: 'direct', serialNo: 'AAAA0001', privateKeyPem: privatePem, apiV3Key: 'c'.repeat(32) },
+          { mchid: '1900000101', name: 'Sub A', kind: 'sub', spMchid: '1900000100', serialNo: 'BBBB0001', privateKeyPem: privatePem, apiV3Key: 'd'.repeat(32) },
+          { mchid: '1900000102', name: 'Sub B', kind: 'sub', spMchid: '1900000100', serialNo: 'BBBB0001', privateKeyPem: privatePem, apiV3Key: 'd'.repeat(32) },
+        ],
+      },
+      huishouqian: {
+        baseUrl: 'http://127.0.0.1:7002',
+        platformPublicKeyPem: publicPem,
+        agentMerchantNo: 'AG001',
+        merchants: [{ merchantNo: 'HSQ001', name: 'Tea', privateKeyPem: privatePem, signKey: 'sign-key-1' }],
+      },
+    };
+    const config = await resolveConfig(configFromSandboxKeys(keys), { kind: 'sandbox' }, { env: {}, baseDir: dir });
+    expect(config.providers.wechatpay.map((account) => [account.account, account.mchid, account.merchants.map((m) => m.mchid)])).toEqual([
+      ['1900000001', '1900000001', ['1900000001']],
+      ['1900000100', '1900000100', ['1900000101', '1900000102']],
+    ]);
+    expect(config.providers.wechatpay[1]?.platformPublicKeys[0]?.id).toBe('PUB_KEY_ID_0111');
+    expect(config.providers.huishouqian).toHaveLength(1);
+    expect(config.providers.huishouqian[0]).toMatchObject({ account: 'AG001', agentMerchantNo: 'AG001', baseUrl: 'http://127.0.0.1:7002' });
+    expect(config.providers.huishouqian[0]?.merchants[0]).toMatchObject({ merchantNo: 'HSQ001', signKey: 'sign-key-1' });
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { ComplaintEvent } from '../../../src/domain/events.js';
+import { merchantGlobalId } from '../../../src/schema/global-id.js';
+import { createFakeProvider, makeComplaint } from '../../helpers/fake-provider.js';
+import { createHarness } from './harness.js';
+
+const FEED = `query($first: Int, $after: String, $merchantIds: [ID!]) {
+  complaintEvents(first: $first, after: $after, merchantIds: $merchantIds) {
+    edges { cursor node { notificationId actionType provider complaintId receivedAt merchant { merchantNo } complaint { state } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+function event(merchantNo: string, n: number): ComplaintEvent {
+  return {
+    notificationId: `N-${merchantNo}-${n}`,
+    complaint: { provider: 'WECHAT_PAY', merchantNo, complaintId: `c${n}` },
+    actionType: n % 2 === 0 ? 'CREATE_COMPLAINT' : 'USER_RESPONSE',
+    providerTime: '2026-11-20T10:00:00+08:00',
+    receivedAt: new Date(Date.UTC(2026, 10, 20, 2, 0, n)).toISOString(),
+  };
+}
+
+function setup() {
+  const a = createFakeProvider({ merchantNo: '1900000001' });
+  const b = createFakeProvider({ merchantNo: '1900000002' });
+  for (const provider of [a, b]) {
+    for (let n = 0; n < 7; n++) provider.add(makeComplaint({ ...provider.merchant, complaintId: `c${n}` }, '2026-11-20T10:00:00+08:00'));
+  }
+  return { a, b, harness: createHarness([a, b]) };
+}
+
+describe('complaintEvents', () => {
+  it('pages the feed in arrival order, each event exactly once, resuming from a cursor', async () => {
+    const { harness } = setup();
+    const appended = Array.from({ length: 7 }, (_, n) => event(n % 2 === 0 ? '1900000001' : '1900000002', n));
+    await harness.eventLog.append(appended);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const result = await harness.run(FEED, { first: 3, after });
+      expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+      const connection = result.data?.['complaintEvents'];
+      seen.push(...connection.edges.map((edge: { node: { notificationId: string } }) => edge.node.notificationId));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(appended.map((e) => e.notificationId));
+  });
+
+  it('links each event to the complaint as it is now, and filters by merchant', async () => {
+    const { a, harness } = setup();
+    await harness.eventLog.append([event('1900000001', 0), event('1900000002', 1), event('1900000001', 2)]);
+    const result = await harness.run(FEED, { first: 10, merchantIds: [merchantGlobalId(a.merchant)] });
+    const nodes = result.data?.['complaintEvents'].edges.map((edge: { node: unknown }) => edge.node);
+    expect(nodes).toHaveLength(2);
+    expect(nodes[0]).toMatchObject({ provider: 'WECHAT_PAY', complaintId: 'c0', merchant: { merchantNo: '1900000001' }, complaint: { state: 'PENDING' } });
+  });
+
+  it('refuses a malformed cursor, an unknown merchant and first over 100 with typed errors', async () => {
+    const { harness } = setup();
+    for (const variables of [
+      { first: 5, after: 'not-a-cursor' },
+      { first: 5, merchantIds: [merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: '1999999999' })] },
+      { first: 101 },
+    ]) {
+      const result = await harness.run(FEED, variables);
+      expect(result.errors?.[0]?.extensions?.['code']).toMatch(/VALIDATION_ERROR|NOT_FOUND/);
+    }
+  });
+});

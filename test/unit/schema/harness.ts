@@ -1,0 +1,66 @@
+import { createSecretKey, randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { createCacheStore, type CacheStore } from '../../../src/cache/store.js';
+import { createEventLog, type EventLog } from '../../../src/events/event-log.js';
+import { createFixedClock } from '../../../src/providers/http/clock.js';
+import type { ComplaintProvider } from '../../../src/providers/provider.js';
+import { createProviderRegistry } from '../../../src/providers/registry.js';
+import { createGateway, type Gateway } from '../../../src/server/gateway.js';
+
+export interface GraphQLResponse {
+  data?: Record<string, any> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+export interface Harness {
+  gateway: Gateway;
+  cache: CacheStore;
+  eventLog: EventLog;
+  mediaTokenSecret: ReturnType<typeof createSecretKey>;
+  run(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+}
+
+/** "Now" of every harness: 2026-11-20 12:00 Beijing. */
+export const HARNESS_NOW = Date.parse('2026-11-20T12:00:00+08:00');
+
+/** A real SQLite event log in memory, opened on first use so the harness stays synchronous. */
+function inMemoryEventLog(): EventLog {
+  let opened: Promise<EventLog> | undefined;
+  const log = (): Promise<EventLog> => (opened ??= createEventLog({ store: 'sqlite', path: ':memory:' }));
+  return {
+    append: async (events) => (await log()).append(events),
+    list: async (query) => (await log()).list(query),
+    close: async () => {
+      if (opened !== undefined) await (await opened).close();
+    },
+  };
+}
+
+export function createHarness(providers: ComplaintProvider[], options: { cache?: CacheStore; eventLog?: EventLog } = {}): Harness {
+  const cache = options.cache ?? createCacheStore({ kind: 'memory' });
+  const eventLog = options.eventLog ?? inMemoryEventLog();
+  const mediaTokenSecret = createSecretKey(randomBytes(32));
+  const gateway = createGateway({
+    registry: createProviderRegistry(providers),
+    cache,
+    eventLog,
+    logger: pino({ level: 'silent' }),
+    mediaTokenSecret,
+    clock: createFixedClock(HARNESS_NOW),
+    options: { mediaUrlBase: (token) => `http://gateway.test/media/${token}` },
+  });
+  return {
+    gateway,
+    cache,
+    eventLog,
+    mediaTokenSecret,
+    async run(query, variables) {
+      const response = await gateway.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse;
+    },
+  };
+}
