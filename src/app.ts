@@ -12,6 +12,8 @@ import type { Clock } from './providers/http/clock.js';
 import type { ComplaintProvider, NotificationReceiver } from './providers/provider.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import { createWechatPayAccount } from './providers/wechatpay/account.js';
+import { createAccessTokens } from './server/auth/access-tokens.js';
+import { SANDBOX_ADMIN_TOKEN } from './server/auth/demo-tokens.js';
 import { createGateway } from './server/gateway.js';
 import { createGraphiQLOptions, createOfflineGraphiQLRenderer, loadExampleTabs } from './server/graphiql.js';
 import { createReadinessCheck, useReadyz, type Upstream } from './server/health.js';
@@ -74,9 +76,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const eventLog = await createEventLog(config.eventLog);
   const mediaTokenSecret: KeyObject = config.mediaTokenSecret ?? createSecretKey(randomBytes(32));
 
-  const graphiql = config.server.graphiql ? createGraphiQLOptions({ tabs: await loadExampleTabs(OPERATIONS_DIR) }) : false;
+  // Sandbox mode preloads the demo admin token, so the example operations run as they stand.
+  const headers = config.source.kind === 'sandbox' ? { Authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}` } : undefined;
+  const graphiql = config.server.graphiql
+    ? createGraphiQLOptions({ tabs: await loadExampleTabs(OPERATIONS_DIR), ...(headers === undefined ? {} : { headers }) })
+    : false;
   const yoga = createGateway({
     registry,
+    accessTokens: createAccessTokens(config.auth.tokens),
     cache,
     eventLog,
     logger,
@@ -110,7 +117,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       huishouqian: createHuishouqianWebhook({ ...webhookOptions, receivers: huishouqianReceivers }),
     },
     maxWebhookBodyBytes: config.server.maxWebhookBodyBytes,
-    media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, logger }),
+    media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, logger, ...(clock === undefined ? {} : { clock }) }),
     logger,
   });
 

@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { CacheStoreConfig } from './cache/store.js';
+import { SCOPES, type MerchantGrant } from './domain/access.js';
 import { CAPABILITIES } from './domain/capability.js';
+import { PROVIDERS } from './domain/complaint-key.js';
 import type { EventLogConfig } from './events/event-log.js';
 import type { HuishouqianAccountOptions } from './providers/huishouqian/account.js';
 import type { WechatPayAccountOptions } from './providers/wechatpay/account.js';
 import type { SandboxKeysFile } from './sandbox/sandbox-keys.js';
+import type { AccessTokenConfig } from './server/auth/access-tokens.js';
+import { sandboxDemoTokens } from './server/auth/demo-tokens.js';
 
 /**
  * The gateway's configuration: one JSON file (optional) plus environment variables, validated here.
@@ -99,6 +103,21 @@ const huishouqianAccountInput = z.strictObject({
   capabilities: capabilitySwitches.optional(),
 });
 
+/** `"PROVIDER:merchantNo"` (one provider's merchant) or `"merchantNo"` (that number at any provider). */
+const merchantGrant = z
+  .string()
+  .regex(
+    new RegExp(`^(?:(?:${PROVIDERS.join('|')}):)?[A-Za-z0-9_.-]{1,64}$`),
+    `must be "<merchantNo>" or "<PROVIDER>:<merchantNo>" with PROVIDER one of ${PROVIDERS.join(', ')}`,
+  );
+
+const accessToken = z.strictObject({
+  name: z.string().regex(/^[\w.@:-]{1,100}$/, 'must be 1-100 letters, digits or "_.@:-" (it appears in logs)'),
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the hex SHA-256 of the token, never the token itself'),
+  scopes: z.array(z.enum(SCOPES)).min(1, `must grant at least one of ${SCOPES.join(', ')}`),
+  merchants: z.union([z.literal('*'), z.array(merchantGrant).min(1)], { error: 'must be "*" or a list of merchants' }),
+});
+
 const PORT_RANGE = 'must be a port number (0-65535)';
 const port = z.coerce.number({ error: PORT_RANGE }).int(PORT_RANGE).min(0, PORT_RANGE).max(65_535, PORT_RANGE);
 
@@ -112,6 +131,8 @@ const configInput = z.strictObject({
     })
     .default({}),
   logLevel: z.enum(LOG_LEVELS).optional(),
+  /** Bearer tokens (stored as hashes) with their scopes and merchants; none: every operation gets 401. */
+  auth: z.strictObject({ tokens: z.array(accessToken).default([]) }).default({ tokens: [] }),
   media: z
     .strictObject({
       /** HMAC key of /media/ tokens; instances behind one load balancer must share it. */
@@ -184,6 +205,7 @@ export interface GatewayConfig {
   source: { kind: 'file'; path: string } | { kind: 'sandbox' };
   server: { host: string; port: number; graphiql: boolean; maxWebhookBodyBytes: number };
   logLevel: LogLevel;
+  auth: { tokens: AccessTokenConfig[] };
   cache: CacheStoreConfig;
   eventLog: EventLogConfig;
   sandboxKeysFile: string;
@@ -289,7 +311,11 @@ export function configFromSandboxKeys(keys: SandboxKeysFile): ConfigFileInput {
       })),
     });
   }
-  return { providers: { wechatpay, huishouqian } };
+  const merchants = [
+    ...wechatpay.flatMap((account) => account.merchants.map((merchant) => merchant.mchid)),
+    ...huishouqian.flatMap((account) => account.merchants.map((merchant) => merchant.merchantNo)),
+  ];
+  return { auth: { tokens: sandboxDemoTokens(merchants) }, providers: { wechatpay, huishouqian } };
 }
 
 /** Validates a config object (file contents or `configFromSandboxKeys`), applies env and defaults, loads keys. */
@@ -331,6 +357,7 @@ export async function resolveConfig(
       maxWebhookBodyBytes: parsed.server.maxWebhookBodyBytes ?? CONFIG_DEFAULTS.maxWebhookBodyBytes,
     },
     logLevel: vars.LOG_LEVEL ?? parsed.logLevel ?? CONFIG_DEFAULTS.logLevel,
+    auth: { tokens: parsed.auth.tokens.map(resolveAccessToken) },
     cache,
     eventLog,
     sandboxKeysFile: resolve(baseDir, vars.SANDBOX_KEYS_FILE ?? CONFIG_DEFAULTS.sandboxKeysFile),
@@ -340,6 +367,18 @@ export async function resolveConfig(
 }
 
 type EnvVars = z.infer<typeof envInput>;
+
+function resolveAccessToken(token: z.infer<typeof accessToken>): AccessTokenConfig {
+  const merchants =
+    token.merchants === '*'
+      ? 'all'
+      : token.merchants.map((grant): MerchantGrant => {
+          const [first = '', second] = grant.split(':');
+          const provider = PROVIDERS.find((name) => name === first);
+          return second === undefined || provider === undefined ? { merchantNo: first } : { provider, merchantNo: second };
+        });
+  return { name: token.name, sha256: token.sha256.toLowerCase(), scopes: [...new Set(token.scopes)], merchants };
+}
 type ParsedConfig = z.infer<typeof configInput>;
 
 function resolveCache(

@@ -93,9 +93,11 @@ async function main(): Promise<void> {
     lines.push(
       `sandbox mode (no config file): WeChat Pay sandbox ${sandboxes.wechatpay.baseUrl}, Huishouqian sandbox ${sandboxes.huishouqian.baseUrl}`,
       `sandbox keys written to ${config.sandboxKeysFile}`,
+      'demo tokens: sandbox-admin, sandbox-readonly, sandbox-merchant-{merchantNo} (README "Access tokens and scopes")',
     );
   } else {
     lines.push(`providers from ${configFile ?? 'config'}: ${app.registry.merchants.length} merchant(s)`);
+    if (config.auth.tokens.length === 0) logger.warn('auth.tokens is empty: every GraphQL operation will be refused with 401');
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 

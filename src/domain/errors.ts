@@ -44,6 +44,12 @@ export class ForbiddenError extends GatewayError {
   readonly code = 'FORBIDDEN';
 }
 
+/** No valid access token: answered with HTTP 401 before any operation runs. */
+export class UnauthenticatedError extends GatewayError {
+  override readonly name = 'UnauthenticatedError';
+  readonly code = 'UNAUTHENTICATED';
+}
+
 export class UnsupportedError extends GatewayError {
   override readonly name = 'UnsupportedError';
   readonly code = 'UNSUPPORTED';

@@ -14,10 +14,12 @@ export interface LoaderDeps {
 export type ComplaintLoader = DataLoader<ComplaintKey, Complaint, string>;
 
 async function loadComplaint({ registry, cache }: LoaderDeps, key: ComplaintKey): Promise<Complaint> {
+  // The registry first: the cache is shared by every caller, and only the registry knows whom this one may see.
+  const provider = registry.get(key);
   const cacheKey = cacheKeys.complaint(key);
   const cached = await cache.get<Complaint>(cacheKey);
   if (cached !== undefined) return cached;
-  const complaint = await registry.get(key).getComplaint(key.complaintId);
+  const complaint = await provider.getComplaint(key.complaintId);
   await cache.set(cacheKey, complaint, CACHE_TTL_MS.complaint);
   return complaint;
 }

@@ -14,11 +14,13 @@ export interface ListPageKey {
 export type ListPageLoader = DataLoader<ListPageKey, ComplaintPage, string>;
 
 async function loadPage({ registry, cache }: LoaderDeps, key: ListPageKey): Promise<ComplaintPage> {
+  // The registry first: the cache is shared by every caller, and only the registry knows whom this one may see.
+  const provider = registry.get(key.merchant);
   const generation = await readGeneration(cache, cacheKeys.merchantGeneration(key.merchant));
   const cacheKey = cacheKeys.listPage(key.merchant, generation, key.query);
   const cached = await cache.get<ComplaintPage>(cacheKey);
   if (cached !== undefined) return cached;
-  const page = await registry.get(key.merchant).listComplaints(key.query);
+  const page = await provider.listComplaints(key.query);
   await cache.set(cacheKey, page, CACHE_TTL_MS.listPage);
   return page;
 }

@@ -14,12 +14,14 @@ export interface NegotiationPageKey {
 export type NegotiationLoader = DataLoader<NegotiationPageKey, NegotiationPage, string>;
 
 async function loadPage({ registry, cache }: LoaderDeps, key: NegotiationPageKey): Promise<NegotiationPage> {
+  // The registry first: the cache is shared by every caller, and only the registry knows whom this one may see.
+  const provider = registry.get(key.complaint);
   const page = { limit: key.limit, offset: key.offset };
   const generation = await readGeneration(cache, cacheKeys.complaintGeneration(key.complaint));
   const cacheKey = cacheKeys.historyPage(key.complaint, generation, page);
   const cached = await cache.get<NegotiationPage>(cacheKey);
   if (cached !== undefined) return cached;
-  const loaded = await registry.get(key.complaint).getNegotiationHistory(key.complaint.complaintId, page);
+  const loaded = await provider.getNegotiationHistory(key.complaint.complaintId, page);
   await cache.set(cacheKey, loaded, CACHE_TTL_MS.historyPage);
   return loaded;
 }

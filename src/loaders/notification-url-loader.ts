@@ -12,12 +12,14 @@ interface CachedUrl {
 }
 
 async function loadUrl({ registry, cache }: LoaderDeps, merchant: MerchantKey): Promise<string | null> {
+  // The registry first: the cache is shared by every caller, and only the registry knows whom this one may see.
+  const provider = registry.get(merchant);
   const cacheKey = cacheKeys.notificationUrl(merchant);
   const cached = await cache.get<CachedUrl>(cacheKey);
   if (cached !== undefined) return cached.url;
   let url: string | null;
   try {
-    url = await registry.get(merchant).getNotificationUrl();
+    url = await provider.getNotificationUrl();
   } catch (error) {
     // A provider whose staff configure the URL (Huishouqian) cannot tell it: that is "none known", not a failure.
     if (error instanceof UnsupportedError) return null;

@@ -14,6 +14,18 @@ export interface ProviderRegistry {
 }
 
 export function createProviderRegistry(providers: readonly ComplaintProvider[]): ProviderRegistry {
+  return createRegistryOf(providers);
+}
+
+/**
+ * The registry as one caller sees it: merchants it was not granted do not exist for it, so every
+ * lookup (lists, ids, loaders, mutations) fails for them exactly as for an unknown merchant.
+ */
+export function createScopedRegistry(registry: ProviderRegistry, allows: (merchant: MerchantKey) => boolean): ProviderRegistry {
+  return createRegistryOf(registry.providers.filter((provider) => allows(provider.merchant)));
+}
+
+function createRegistryOf(providers: readonly ComplaintProvider[]): ProviderRegistry {
   const byMerchant = new Map<string, ComplaintProvider>();
   for (const provider of providers) {
     const id = merchantKeyToString(provider.merchant);
@@ -27,7 +39,8 @@ export function createProviderRegistry(providers: readonly ComplaintProvider[]):
     find,
     get(merchant) {
       const provider = find(merchant);
-      if (provider === undefined) throw new NotFoundError(`no merchant ${merchantKeyToString(merchant)} is configured`);
+      // The same words for a merchant that is not configured and one the caller may not see.
+      if (provider === undefined) throw new NotFoundError(`unknown merchant ${merchantKeyToString(merchant)}`);
       return provider;
     },
   };

@@ -10,6 +10,7 @@ const DEFAULT_PAGE_SIZE = 50;
 
 const ComplaintEventRef = builder.objectRef<ComplaintEvent>('ComplaintEvent').implement({
   description: 'One provider notification about one complaint, in the order the gateway accepted it.',
+  authScopes: { 'complaints:read': true },
   fields: (t) => ({
     notificationId: t.exposeString('notificationId', { description: "The provider's notification id (the de-duplication key)." }),
     provider: t.field({ type: ProviderEnum, resolve: (event) => event.complaint.provider }),
@@ -33,14 +34,16 @@ builder.queryField('complaintEvents', (t) =>
       type: ComplaintEventRef,
       description:
         'The notification feed for polling clients, oldest first. Cursors stay valid across restarts: keep the last one and pass it as `after` to resume exactly where you stopped.',
-      args: { merchantIds: t.arg.idList({ required: false, description: 'Only these merchants; default: all.' }) },
+      args: { merchantIds: t.arg.idList({ required: false, description: 'Only these merchants; default: every merchant the caller was granted.' }) },
+      authScopes: { 'complaints:read': true },
       resolve: async (_root, args, context) => {
         if (args.before != null || args.last != null) throw new ValidationError('complaintEvents pages forward only: use first/after', 'last');
         const first = args.first ?? DEFAULT_PAGE_SIZE;
         if (first < 1 || first > MAX_PAGE_SIZE) throw new ValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
-        const merchants = args.merchantIds?.map((id) => decodeMerchantId(String(id), 'merchantIds'));
         // An unknown merchant is an error, not an empty feed, so a typo does not look like silence.
-        for (const merchant of merchants ?? []) context.registry.get(merchant);
+        const named = args.merchantIds?.map((id) => context.registry.get(decodeMerchantId(String(id), 'merchantIds')).merchant);
+        // A caller granted some merchants only reads theirs, even without naming them.
+        const merchants = named ?? (context.principal.merchants === 'all' ? undefined : context.registry.merchants);
         const page = await context.eventLog.list({
           first,
           ...(args.after == null ? {} : { after: args.after }),

@@ -61,6 +61,8 @@ export const ComplaintMediaRef = builder.objectRef<MediaOf>('ComplaintMedia').im
 
 export const ComplaintRef = builder.loadableNode(builder.objectRef<Complaint>('Complaint'), {
   description: "One consumer complaint about one merchant's payment.",
+  // On the type, so every way to a complaint (lists, node, events, mutation results) needs it.
+  authScopes: { 'complaints:read': true },
   id: { resolve: (complaint) => complaintKeyToString(complaint.key) },
   load: (ids: string[], context) => context.loaders.complaint.loadMany(ids.map(parseComplaintKey)),
   toKey: (complaint) => complaintKeyToString(complaint.key),
@@ -95,7 +97,8 @@ export const ComplaintRef = builder.loadableNode(builder.objectRef<Complaint>('C
     }),
     payerPhone: t.string({
       nullable: true,
-      description: "The payer's phone (PII), decrypted only when asked for.",
+      description: "The payer's phone (PII), decrypted only when asked for; needs the pii:read scope (else null and an error).",
+      authScopes: { 'pii:read': true },
       resolve: (complaint, _args, context) =>
         complaint.payerPhone === null ? null : context.registry.get(complaint.key).revealPayerPhone(complaint),
     }),
@@ -113,7 +116,8 @@ builder.queryField('complaint', (t) =>
   t.field({
     type: ComplaintRef,
     nullable: true,
-    description: 'null when the merchant has no such complaint.',
+    description: 'null when the merchant has no such complaint (or the caller may not see its merchant).',
+    authScopes: { 'complaints:read': true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, context) => {
       const key = decodeComplaintId(id);
@@ -187,6 +191,7 @@ builder.queryField('complaints', (t) =>
       'Complaints of the selected merchants merged newest first. A failing provider or merchant is reported in `errors` ' +
       '(extensions.code, extensions.provider) while the others still return their complaints. Forward paging only.',
     args: { filter: t.arg({ type: ComplaintFilterInput }) },
+    authScopes: { 'complaints:read': true },
     resolve: async (_root, args, context, info) => {
       if (args.last != null || args.before != null) throw new ValidationError('complaints pages forward only: use first and after', 'last');
       const first = args.first ?? DEFAULT_PAGE_SIZE;

@@ -3,14 +3,20 @@ import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { CacheStore } from '../cache/store.js';
 import type { EventLog } from '../events/event-log.js';
+import { mayAccessMerchant, type Principal } from '../domain/access.js';
+import { UnauthenticatedError } from '../domain/errors.js';
+import type { Merchant } from '../domain/merchant.js';
 import { createLoaders, type Loaders } from '../loaders/create-loaders.js';
 import { systemClock, type Clock } from '../providers/http/clock.js';
-import type { ProviderRegistry } from '../providers/registry.js';
-import { signMediaToken, type MediaTokenPayload } from '../server/media-token.js';
+import { createScopedRegistry, type ProviderRegistry } from '../providers/registry.js';
+import { MEDIA_URL_TTL_SECONDS, signMediaToken, type MediaTokenPayload } from '../server/media-token.js';
 
 /** What the schema needs from the process; a subset of GatewayDeps. */
 export interface SchemaDeps {
+  /** Every configured merchant; each request sees only the part its caller was granted. */
   registry: ProviderRegistry;
+  /** The caller of a request (its bearer token), or null when it has no valid token. */
+  principalOf: (request: Request) => Principal | null;
   cache: CacheStore;
   /** The notification feed behind `complaintEvents`. */
   eventLog: EventLog;
@@ -25,14 +31,21 @@ export interface SchemaDeps {
 
 export interface Context {
   request: Request;
+  principal: Principal;
+  /** The merchants this caller was granted: every other merchant is unknown to this request. */
   registry: ProviderRegistry;
+  /**
+   * Whether the caller was granted every merchant of this merchant's provider account, as changing
+   * a per-account setting (the notification URL) requires: it changes it for all of them.
+   */
+  mayAdministerAccount: (merchant: Merchant) => boolean;
   cache: CacheStore;
   eventLog: EventLog;
   logger: Logger;
   loaders: Loaders;
   clock: Clock;
   /** A gateway URL that streams this provider media URL through the merchant's signed download. */
-  mediaUrl: (payload: MediaTokenPayload) => string;
+  mediaUrl: (payload: Omit<MediaTokenPayload, 'expiresAt'>) => string;
   /**
    * Errors of one provider or merchant that must not fail the whole field: reported next to the
    * other sources' data (gateway.ts appends them to the result's `errors`).
@@ -43,16 +56,29 @@ export interface Context {
 
 export function createContext(request: Request, deps: SchemaDeps): Context {
   const { clock = systemClock } = deps;
+  // The HTTP layer (useAuth) answers 401 before this runs; this only keeps that a hard rule.
+  const principal = deps.principalOf(request);
+  if (principal === null) throw new UnauthenticatedError('a valid bearer token is required');
+  const registry =
+    principal.merchants === 'all' ? deps.registry : createScopedRegistry(deps.registry, (merchant) => mayAccessMerchant(principal, merchant));
   const partialErrors: GraphQLError[] = [];
   return {
     request,
-    registry: deps.registry,
+    principal,
+    registry,
+    mayAdministerAccount: (merchant) =>
+      deps.registry.merchants
+        .filter((other) => other.provider === merchant.provider && other.accountNo === merchant.accountNo)
+        .every((other) => mayAccessMerchant(principal, other)),
     cache: deps.cache,
     eventLog: deps.eventLog,
     logger: deps.logger,
-    loaders: createLoaders({ registry: deps.registry, cache: deps.cache }),
+    loaders: createLoaders({ registry, cache: deps.cache }),
     clock,
-    mediaUrl: (payload) => deps.mediaUrlBase(signMediaToken(deps.mediaTokenSecret, payload)),
+    mediaUrl: (payload) =>
+      deps.mediaUrlBase(
+        signMediaToken(deps.mediaTokenSecret, { ...payload, expiresAt: Math.floor(clock.now() / 1000) + MEDIA_URL_TTL_SECONDS }),
+      ),
     reportPartialError: (error) => {
       partialErrors.push(error);
     },

@@ -14,6 +14,7 @@ export const MerchantRef = builder.objectRef<Merchant>('Merchant');
 
 builder.node(MerchantRef, {
   description: 'A merchant this gateway serves, at one provider.',
+  authScopes: { 'complaints:read': true },
   id: { resolve: (merchant) => merchantKeyToString(merchant) },
   loadOne: (id, context) => context.registry.find(parseMerchantKey(id))?.merchant ?? null,
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'capabilities' in value && 'merchantNo' in value,
@@ -24,7 +25,9 @@ builder.node(MerchantRef, {
     capabilities: t.expose('capabilities', { type: [CapabilityEnum] }),
     notificationUrl: t.string({
       nullable: true,
-      description: 'Where the provider pushes complaint notifications; null when none is set or the provider cannot tell.',
+      description:
+        'Where the provider pushes complaint notifications; null when none is set or the provider cannot tell. Needs the notifications:admin scope.',
+      authScopes: { 'notifications:admin': true },
       resolve: (merchant, _args, context) => context.loaders.notificationUrl.load(merchant),
     }),
   }),
@@ -33,7 +36,8 @@ builder.node(MerchantRef, {
 builder.queryField('merchants', (t) =>
   t.field({
     type: [MerchantRef],
-    description: 'Every configured merchant, in configuration order.',
+    description: 'Every merchant the caller was granted, in configuration order.',
+    authScopes: { 'complaints:read': true },
     resolve: (_root, _args, context) => [...context.registry.merchants],
   }),
 );

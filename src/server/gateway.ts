@@ -10,6 +10,8 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import { createContext, type Context } from '../schema/context.js';
 import { errorExtensions } from '../schema/error-extensions.js';
 import { schema } from '../schema/index.js';
+import type { AccessTokens } from './auth/access-tokens.js';
+import { useAuth } from './plugins/use-auth.js';
 
 export interface GatewayOptions {
   /** Token → URL of the edge's media route, e.g. `(token) => \`/media/${token}\``. */
@@ -28,6 +30,8 @@ export interface GatewayOptions {
 
 export interface GatewayDeps {
   registry: ProviderRegistry;
+  /** The bearer tokens callers present; each request sees only what its token was granted. */
+  accessTokens: AccessTokens;
   cache: CacheStore;
   eventLog: EventLog;
   logger: Logger;
@@ -84,9 +88,10 @@ function createMaskError(logger: Logger) {
 
 /** The GraphQL server as a fetch handler (yoga); the HTTP edge mounts it and never listens here. */
 export function createGateway(deps: GatewayDeps): Gateway {
-  const { registry, cache, eventLog, logger, mediaTokenSecret, clock, options } = deps;
+  const { registry, accessTokens, cache, eventLog, logger, mediaTokenSecret, clock, options } = deps;
   const { mediaUrlBase, graphiql = false, renderGraphiQL, development = false, plugins = [], graphqlEndpoint = '/graphql' } = options;
-  const contextDeps = { registry, cache, eventLog, logger, mediaTokenSecret, mediaUrlBase, ...(clock ? { clock } : {}) };
+  const principalOf = (request: Request) => accessTokens.authenticate(request.headers.get('authorization'));
+  const contextDeps = { registry, principalOf, cache, eventLog, logger, mediaTokenSecret, mediaUrlBase, ...(clock ? { clock } : {}) };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint,
@@ -96,6 +101,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logging: false,
     maskedErrors: { maskError: createMaskError(logger), isDev: development },
     context: ({ request }) => createContext(request, contextDeps),
-    plugins: [usePartialErrors(), ...plugins],
+    plugins: [useAuth(accessTokens, graphqlEndpoint), usePartialErrors(), ...plugins],
   });
 }

@@ -14,6 +14,8 @@ export interface GraphiQLPageOptions {
   endpoint?: string;
   tabs: readonly GraphiQLTab[];
   title?: string;
+  /** Request headers preloaded in every tab (sandbox mode: the demo admin token). */
+  headers?: Record<string, string>;
 }
 
 /** The tabs a newcomer should see first (the active one is the first): read-only, no arguments. */
@@ -50,15 +52,20 @@ export async function loadExampleTabs(directory: string): Promise<GraphiQLTab[]>
  * tab state stored from an earlier visit).
  */
 export function createGraphiQLOptions(options: GraphiQLPageOptions): GraphiQLOptions {
-  const { endpoint = '/graphql', tabs, title = 'complaint-gateway' } = options;
+  const { endpoint = '/graphql', tabs, title = 'complaint-gateway', headers } = options;
+  const headerText = headers === undefined ? null : JSON.stringify(headers, null, 2);
   const graphiql: GraphiQLOptions & { endpoint: string } = {
     endpoint,
     title,
+    ...(headerText === null ? {} : { headers: headerText, defaultHeaders: headerText }),
     defaultEditorToolsVisibility: 'variables',
     // GraphiQL fails to start with an empty `defaultTabs`: leave both out when there are no examples.
     ...(tabs[0] === undefined
       ? {}
-      : { defaultTabs: tabs.map((tab) => ({ query: tab.query, variables: tab.variables ?? null })), defaultQuery: tabs[0].query }),
+      : {
+          defaultTabs: tabs.map((tab) => ({ query: tab.query, variables: tab.variables ?? null, headers: headerText })),
+          defaultQuery: tabs[0].query,
+        }),
   };
   return graphiql;
 }

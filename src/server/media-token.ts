@@ -7,9 +7,17 @@ export interface MediaTokenPayload {
   provider: ProviderName;
   merchantNo: string;
   url: string;
+  /** Epoch seconds after which the URL is refused: a leaked URL stops working on its own. */
+  expiresAt: number;
 }
 
+/** Long enough for a console page that stays open; fresh URLs come with every read of the complaint. */
+export const MEDIA_URL_TTL_SECONDS = 60 * 60;
+
 const MAX_TOKEN_CHARS = 8192;
+
+/** A media URL that is forged, tampered with or expired; its message is safe to show. */
+export class MediaTokenError extends ForbiddenError {}
 
 function mac(secret: KeyObject, body: string): Buffer {
   return createHmac('sha256', secret).update(body).digest();
@@ -21,13 +29,13 @@ function mac(secret: KeyObject, body: string): Buffer {
  * with a merchant's keys. The payload is readable (it holds nothing secret), only not forgeable.
  */
 export function signMediaToken(secret: KeyObject, payload: MediaTokenPayload): string {
-  const body = Buffer.from(JSON.stringify([payload.provider, payload.merchantNo, payload.url])).toString('base64url');
+  const body = Buffer.from(JSON.stringify([payload.provider, payload.merchantNo, payload.url, payload.expiresAt])).toString('base64url');
   return `${body}.${mac(secret, body).toString('base64url')}`;
 }
 
-/** Throws ForbiddenError for anything but an untampered token signed with `secret`. */
-export function verifyMediaToken(secret: KeyObject, token: string): MediaTokenPayload {
-  const refuse = (): ForbiddenError => new ForbiddenError('invalid media token');
+/** Throws MediaTokenError for anything but an untampered, unexpired token signed with `secret`. */
+export function verifyMediaToken(secret: KeyObject, token: string, nowMs: number): MediaTokenPayload {
+  const refuse = (): MediaTokenError => new MediaTokenError('invalid media token');
   if (token.length > MAX_TOKEN_CHARS) throw refuse();
   const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token);
   if (!match) throw refuse();
@@ -41,8 +49,10 @@ export function verifyMediaToken(secret: KeyObject, token: string): MediaTokenPa
   } catch {
     throw refuse();
   }
-  if (!Array.isArray(value) || value.length !== 3 || !value.every((part) => typeof part === 'string')) throw refuse();
-  const [provider, merchantNo, url] = value as [string, string, string];
+  if (!Array.isArray(value) || value.length !== 4) throw refuse();
+  const [provider, merchantNo, url, expiresAt] = value as unknown[];
+  if (typeof provider !== 'string' || typeof merchantNo !== 'string' || typeof url !== 'string' || typeof expiresAt !== 'number') throw refuse();
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw refuse();
-  return { provider: provider as ProviderName, merchantNo, url };
+  if (nowMs / 1000 > expiresAt) throw new MediaTokenError('media URL expired: read the complaint again for a fresh one');
+  return { provider: provider as ProviderName, merchantNo, url, expiresAt };
 }

@@ -11,9 +11,10 @@ import {
   UnsupportedError,
   ValidationError,
 } from '../domain/errors.js';
+import { systemClock, type Clock } from '../providers/http/clock.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Logger } from './logger.js';
-import { verifyMediaToken } from './media-token.js';
+import { MediaTokenError, verifyMediaToken } from './media-token.js';
 
 export interface MediaHandlerOptions {
   /** The key media tokens are signed with (the same one the schema signs media URLs with). */
@@ -22,6 +23,8 @@ export interface MediaHandlerOptions {
   logger: Logger;
   /** Upper bound for any image, whatever the provider's own limit; default 10 MiB. */
   maxBytes?: number;
+  /** Checks token expiry; default systemClock. */
+  clock?: Clock;
 }
 
 export type MediaHandler = (token: string, request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -46,7 +49,8 @@ interface Failure {
 
 // Messages are ours, never the provider's: an upstream message may quote request details.
 function toFailure(error: unknown): Failure {
-  if (error instanceof ForbiddenError) return { status: 403, code: error.code, message: 'invalid media token' };
+  if (error instanceof MediaTokenError) return { status: 403, code: error.code, message: error.message };
+  if (error instanceof ForbiddenError) return { status: 403, code: error.code, message: 'media access refused' };
   if (error instanceof NotFoundError) return { status: 404, code: error.code, message: 'media not found' };
   if (error instanceof UnsupportedError) return { status: 501, code: error.code, message: 'this merchant cannot download media' };
   if (error instanceof RateLimitedError) {
@@ -87,7 +91,7 @@ async function* capped(body: AsyncIterable<Uint8Array>, maxBytes: number): Async
  * first byte get a typed status and a JSON body; an error mid-stream aborts the connection.
  */
 export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
-  const { tokenSecret, registry, logger, maxBytes = DEFAULT_MAX_MEDIA_BYTES } = options;
+  const { tokenSecret, registry, logger, maxBytes = DEFAULT_MAX_MEDIA_BYTES, clock = systemClock } = options;
 
   const fail = (response: ServerResponse, error: unknown): void => {
     const failure = toFailure(error);
@@ -113,7 +117,7 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
     let body: AsyncIterable<Uint8Array>;
     const headers: Record<string, string> = {};
     try {
-      const payload = verifyMediaToken(tokenSecret, token);
+      const payload = verifyMediaToken(tokenSecret, token, clock.now());
       const provider = registry.get({ provider: payload.provider, merchantNo: payload.merchantNo });
       const limit = Math.min(maxBytes, provider.limits.maxImageBytes > 0 ? provider.limits.maxImageBytes : maxBytes);
       const download = await provider.downloadMedia(payload.url);

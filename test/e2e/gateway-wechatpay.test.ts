@@ -14,6 +14,7 @@ import { createProviderRegistry } from '../../src/providers/registry.js';
 import { createWechatPayAccount } from '../../src/providers/wechatpay/account.js';
 import { startWechatPaySandbox, type WechatPaySandbox } from '../../src/sandbox/wechatpay/server.js';
 import { createGateway, type Gateway } from '../../src/server/gateway.js';
+import { ADMIN_AUTHORIZATION, testAccessTokens } from '../helpers/access-tokens.js';
 
 /**
  * The gateway (yoga's fetch, no HTTP edge) over real WeChat Pay providers talking to the real
@@ -30,7 +31,7 @@ type Result = { data?: Record<string, any> | null; errors?: { message: string; e
 async function run(query: string, variables: Record<string, unknown> = {}): Promise<Result> {
   const response = await gateway.fetch('http://gateway.test/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...ADMIN_AUTHORIZATION },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as Result;
@@ -57,6 +58,7 @@ beforeAll(async () => {
   eventLog = await createEventLog({ store: 'sqlite', path: join(dir, 'events.sqlite') });
   gateway = createGateway({
     registry: createProviderRegistry(providers),
+    accessTokens: testAccessTokens(),
     cache: createCacheStore({ kind: 'memory' }),
     eventLog,
     logger: pino({ level: 'silent' }),

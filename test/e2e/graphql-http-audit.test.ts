@@ -1,5 +1,6 @@
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_ADMIN_TOKEN } from '../../src/server/auth/demo-tokens.js';
 import { startGateway, type GatewayUnderTest } from '../helpers/start-gateway.js';
 import { startSandboxes, type Sandboxes } from '../helpers/start-sandboxes.js';
 
@@ -22,7 +23,13 @@ afterAll(async () => {
  * an error and a failed SHOULD/MAY as a warning).
  */
 describe('GraphQL over HTTP audits', () => {
-  const audits = serverAudits({ url: () => gateway.graphqlUrl, fetchFn: fetch });
+  // Every audit request as an authenticated caller: without a token the gateway answers 401 to all.
+  const authenticatedFetch = (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${SANDBOX_ADMIN_TOKEN}`);
+    return fetch(input, { ...init, headers });
+  };
+  const audits = serverAudits({ url: () => gateway.graphqlUrl, fetchFn: authenticatedFetch });
 
   it('covers the full audit suite', () => {
     expect(audits.length).toBeGreaterThanOrEqual(60);

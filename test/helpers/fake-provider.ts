@@ -24,6 +24,8 @@ export interface FakeProviderOptions {
   provider?: ProviderName;
   merchantNo: string;
   name?: string;
+  /** The calling account (a service provider's mchid for its sub-merchants); default: merchantNo. */
+  accountNo?: string;
   capabilities?: Capability[];
   limits?: Partial<ProviderLimits>;
   /** Like WeChat Pay, whose list items have no payer_openid (detail only). */
@@ -73,7 +75,7 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
   let notificationUrl: string | null = null;
 
   const fake: FakeProvider = {
-    merchant: { provider, merchantNo: options.merchantNo, name: options.name ?? `Merchant ${options.merchantNo}`, capabilities },
+    merchant: { provider, merchantNo: options.merchantNo, name: options.name ?? `Merchant ${options.merchantNo}`, accountNo: options.accountNo ?? options.merchantNo, capabilities },
     limits,
     calls,
     complaints,

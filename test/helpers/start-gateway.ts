@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { configFromSandboxKeys, resolveConfig, type ConfigFileInput, type Environment, type LogLevel } from '../../src/config.js';
 import type { Clock } from '../../src/providers/http/clock.js';
+import { SANDBOX_ADMIN_TOKEN } from '../../src/server/auth/demo-tokens.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { Sandboxes } from './start-sandboxes.js';
 
@@ -24,7 +25,7 @@ export interface GatewayUnderTest {
   url: string;
   graphqlUrl: string;
   app: App;
-  /** POST one operation as JSON; returns the parsed body. */
+  /** POST one operation as JSON, as `sandbox-admin` unless `headers.authorization` says otherwise; returns the parsed body. */
   graphql<TData = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -41,10 +42,13 @@ export interface GatewayUnderTest {
 export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOptions = {}): Promise<GatewayUnderTest> {
   const { config: overrides = {}, env = {}, clock, logLevel = 'silent' } = options;
   const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
+  const sandboxConfig = configFromSandboxKeys(sandboxes.keys);
   const input: ConfigFileInput = {
     eventLog: { store: 'sqlite', path: join(dir, 'events.sqlite') },
+    // The sandbox demo tokens, as `npm start` has them.
+    ...(sandboxConfig.auth === undefined ? {} : { auth: sandboxConfig.auth }),
     ...overrides,
-    providers: configFromSandboxKeys(sandboxes.keys).providers ?? {},
+    providers: sandboxConfig.providers ?? {},
   };
   const config = await resolveConfig(input, { kind: 'sandbox' }, { env, baseDir: dir });
   const app = await createApp({ config, logger: createLogger({ level: logLevel }), ...(clock === undefined ? {} : { clock }) });
@@ -64,7 +68,12 @@ export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOp
     async graphql(query, variables, headers = {}) {
       const response = await fetch(graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`,
+          ...headers,
+        },
         body: JSON.stringify(variables === undefined ? { query } : { query, variables }),
       });
       return { status: response.status, body: (await response.json()) as never };

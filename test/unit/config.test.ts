@@ -148,6 +148,38 @@ describe('config', () => {
     expect(() => findConfigFile({ argv: ['--config'], env: {} })).toThrow(ConfigError);
   });
 
+  it('takes access tokens by hash with scopes and merchants, naming every bad key', async () => {
+    const sha256 = 'ab'.repeat(32);
+    const config = await resolveConfig(
+      {
+        auth: {
+          tokens: [
+            { name: 'ops', sha256: sha256.toUpperCase(), scopes: ['complaints:read', 'complaints:read'], merchants: '*' },
+            { name: 'shop', sha256, scopes: ['complaints:write'], merchants: ['1900000001', 'HUISHOUQIAN:M1'] },
+          ],
+        },
+      },
+      { kind: 'file', path: 'x.json' },
+      { env: {}, baseDir: dir },
+    );
+    expect(config.auth.tokens).toEqual([
+      { name: 'ops', sha256, scopes: ['complaints:read'], merchants: 'all' },
+      { name: 'shop', sha256, scopes: ['complaints:write'], merchants: [{ merchantNo: '1900000001' }, { provider: 'HUISHOUQIAN', merchantNo: 'M1' }] },
+    ]);
+    const problems = await problemsOf({
+      auth: { tokens: [{ name: 'x', sha256: 'the-token-itself', scopes: ['admin'], merchants: ['ALIPAY:1'] }, { name: 'y', sha256, scopes: [], merchants: [] }] },
+    });
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(
+      expect.arrayContaining(['auth.tokens[0].sha256', 'auth.tokens[0].scopes[0]', 'auth.tokens[0].merchants[0]', 'auth.tokens[1].scopes', 'auth.tokens[1].merchants']),
+    );
+    expect(problems.join('\n')).not.toContain('the-token-itself');
+  });
+
+  it('has no tokens, demo or other, when a config file names none', async () => {
+    const file = await resolveConfig({}, { kind: 'file', path: 'x.json' }, { env: {}, baseDir: dir });
+    expect(file.auth.tokens).toEqual([]);
+  });
+
   it('turns sandbox keys into the same config: sub-merchants under their service provider', async () => {
     const keys: SandboxKeysFile = {
       wechatpay: {

@@ -98,7 +98,14 @@ export function createHuishouqianAccount(options: HuishouqianAccountOptions): Hu
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
       }),
-      merchant: { provider: 'HUISHOUQIAN', merchantNo: merchant.merchantNo, name: merchant.name, capabilities: [...capabilities] },
+      merchant: {
+        provider: 'HUISHOUQIAN',
+        merchantNo: merchant.merchantNo,
+        name: merchant.name,
+        // Each merchant signs its own calls.
+        accountNo: merchant.merchantNo,
+        capabilities: [...capabilities],
+      },
       agentMerchantNo: options.agentMerchantNo ?? null,
     }),
   );

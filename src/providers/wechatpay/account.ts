@@ -104,7 +104,13 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
     createWechatPayAdapter({
       client,
       privateKey: options.privateKey,
-      merchant: { provider: 'WECHAT_PAY', merchantNo: merchant.mchid, name: merchant.name, capabilities: [...capabilities] },
+      merchant: {
+        provider: 'WECHAT_PAY',
+        merchantNo: merchant.mchid,
+        name: merchant.name,
+        accountNo: options.mchid,
+        capabilities: [...capabilities],
+      },
     }),
   );
   return { providers, notifications: createReceiver(client, verifier, options.apiV3Key, options.merchants) };

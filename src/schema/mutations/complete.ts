@@ -12,6 +12,7 @@ builder.mutationField('completeComplaint', (t) =>
   t.field({
     type: CompleteComplaintSuccess,
     args: { input: t.arg({ type: CompleteComplaintInput, required: true }) },
+    authScopes: { 'complaints:write': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'CompleteComplaintResult' } },
     resolve: async (_root, { input }, context): Promise<ComplaintChanged> => {
       const { key } = await changeComplaint(context, input.complaintId, 'COMPLETE', (provider, complaint) =>

@@ -1,6 +1,6 @@
 import { invalidateNotificationUrl } from '../../cache/invalidation.js';
 import type { MerchantKey } from '../../domain/complaint-key.js';
-import { ValidationError } from '../../domain/errors.js';
+import { ForbiddenError, ValidationError } from '../../domain/errors.js';
 import type { ComplaintProvider } from '../../providers/provider.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -52,9 +52,18 @@ async function changeUrl(
 ): Promise<UrlChanged> {
   const merchant = decodeMerchantId(merchantId, 'input.merchantId');
   const provider = providerFor(context, merchant, 'NOTIFICATION_URL');
+  if (!context.mayAdministerAccount(provider.merchant)) {
+    throw new ForbiddenError(
+      `the notification URL of ${provider.merchant.provider} account ${provider.merchant.accountNo} is shared by merchants this token was not granted`,
+    );
+  }
+  // Every merchant of the account shares the URL: none may keep showing the old one.
+  const sharing = context.registry.merchants.filter(
+    (other) => other.provider === provider.merchant.provider && other.accountNo === provider.merchant.accountNo,
+  );
   const forget = async (): Promise<void> => {
-    context.loaders.notificationUrl.clear(merchant);
-    await invalidateNotificationUrl(context.cache, merchant);
+    for (const other of sharing) context.loaders.notificationUrl.clear(other);
+    await Promise.all(sharing.map((other) => invalidateNotificationUrl(context.cache, other)));
   };
   let url: string | null;
   try {
@@ -77,6 +86,7 @@ builder.mutationField('createNotificationUrl', (t) =>
   t.field({
     type: CreateNotificationUrlSuccess,
     args: { input: t.arg({ type: SetNotificationUrlInput, required: true }) },
+    authScopes: { 'notifications:admin': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'CreateNotificationUrlResult' } },
     resolve: (_root, { input }, context) =>
       changeUrl(context, input.merchantId, (provider) => provider.createNotificationUrl(checkUrl(input.url))),
@@ -87,6 +97,7 @@ builder.mutationField('updateNotificationUrl', (t) =>
   t.field({
     type: UpdateNotificationUrlSuccess,
     args: { input: t.arg({ type: SetNotificationUrlInput, required: true }) },
+    authScopes: { 'notifications:admin': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'UpdateNotificationUrlResult' } },
     resolve: (_root, { input }, context) =>
       changeUrl(context, input.merchantId, (provider) => provider.updateNotificationUrl(checkUrl(input.url))),
@@ -97,6 +108,7 @@ builder.mutationField('deleteNotificationUrl', (t) =>
   t.field({
     type: DeleteNotificationUrlSuccess,
     args: { input: t.arg({ type: DeleteNotificationUrlInput, required: true }) },
+    authScopes: { 'notifications:admin': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'DeleteNotificationUrlResult' } },
     resolve: (_root, { input }, context) =>
       changeUrl(context, input.merchantId, async (provider) => {

@@ -56,6 +56,7 @@ builder.mutationField('updateRefundProgress', (t) =>
   t.field({
     type: UpdateRefundProgressSuccess,
     args: { input: t.arg({ type: UpdateRefundProgressInput, required: true }) },
+    authScopes: { 'complaints:write': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'UpdateRefundProgressResult' } },
     resolve: async (_root, { input }, context): Promise<ComplaintChanged> => {
       const progress = toRefundProgress(input.decision);

@@ -36,6 +36,7 @@ builder.mutationField('replyToComplaint', (t) =>
   t.field({
     type: ReplyToComplaintSuccess,
     args: { input: t.arg({ type: ReplyToComplaintInput, required: true }) },
+    authScopes: { 'complaints:write': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'ReplyToComplaintResult' } },
     resolve: async (_root, { input }, context): Promise<ComplaintChanged> => {
       const { key } = await changeComplaint(context, input.complaintId, 'REPLY', async (provider, complaint) => {
@@ -84,6 +85,7 @@ builder.mutationField('replyImmediately', (t) =>
   t.field({
     type: ReplyImmediatelySuccess,
     args: { input: t.arg({ type: ReplyImmediatelyInput, required: true }) },
+    authScopes: { 'complaints:write': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'ReplyImmediatelyResult' } },
     resolve: async (_root, { input }, context): Promise<ImmediateReplied> => {
       const idempotencyKey = input.idempotencyKey.trim();

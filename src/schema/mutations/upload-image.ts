@@ -27,6 +27,7 @@ builder.mutationField('uploadImage', (t) =>
       merchantId: t.arg.id({ required: true }),
       file: t.arg({ type: 'File', required: true }),
     },
+    authScopes: { 'complaints:write': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'UploadImageResult' } },
     resolve: async (_root, { merchantId, file }, context): Promise<Uploaded> => {
       const merchant = decodeMerchantId(merchantId, 'merchantId');

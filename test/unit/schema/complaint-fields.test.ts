@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { complaintGlobalId } from '../../../src/schema/global-id.js';
-import { verifyMediaToken } from '../../../src/server/media-token.js';
+import { MEDIA_URL_TTL_SECONDS, verifyMediaToken } from '../../../src/server/media-token.js';
 import { ForbiddenError } from '../../../src/domain/errors.js';
 import { createFakeProvider, makeComplaint } from '../../helpers/fake-provider.js';
-import { createHarness } from './harness.js';
+import { createHarness, HARNESS_NOW } from './harness.js';
 
 const DETAIL = /* GraphQL */ `
   query Detail($id: ID!, $after: String) {
@@ -50,15 +50,18 @@ describe('Complaint fields', () => {
     const url: string = complaint.media[0].urls[0];
     expect(url.startsWith('http://gateway.test/media/')).toBe(true);
     const token = url.slice('http://gateway.test/media/'.length);
-    expect(verifyMediaToken(harness.mediaTokenSecret, token)).toEqual({
+    const expiresAt = HARNESS_NOW / 1000 + MEDIA_URL_TTL_SECONDS;
+    expect(verifyMediaToken(harness.mediaTokenSecret, token, HARNESS_NOW)).toEqual({
       provider: 'WECHAT_PAY',
       merchantNo: '1900000001',
       url: 'https://provider.example/media/c1',
+      expiresAt,
     });
+    expect(() => verifyMediaToken(harness.mediaTokenSecret, token, (expiresAt + 1) * 1000)).toThrow(/expired/);
     const [body, mac] = token.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify(['WECHAT_PAY', '1900000001', 'http://169.254.169.254/'])).toString('base64url');
-    expect(() => verifyMediaToken(harness.mediaTokenSecret, `${forged}.${mac}`)).toThrow(ForbiddenError);
-    expect(() => verifyMediaToken(harness.mediaTokenSecret, `${body}.${mac.slice(1)}`)).toThrow(ForbiddenError);
+    const forged = Buffer.from(JSON.stringify(['WECHAT_PAY', '1900000001', 'http://169.254.169.254/', expiresAt])).toString('base64url');
+    expect(() => verifyMediaToken(harness.mediaTokenSecret, `${forged}.${mac}`, HARNESS_NOW)).toThrow(ForbiddenError);
+    expect(() => verifyMediaToken(harness.mediaTokenSecret, `${body}.${mac.slice(1)}`, HARNESS_NOW)).toThrow(ForbiddenError);
   });
 
   it('decrypts payerPhone only when it is asked for', async () => {

@@ -5,7 +5,9 @@ import { createEventLog, type EventLog } from '../../../src/events/event-log.js'
 import { createFixedClock } from '../../../src/providers/http/clock.js';
 import type { ComplaintProvider } from '../../../src/providers/provider.js';
 import { createProviderRegistry } from '../../../src/providers/registry.js';
+import type { AccessTokens } from '../../../src/server/auth/access-tokens.js';
 import { createGateway, type Gateway } from '../../../src/server/gateway.js';
+import { TEST_ADMIN_TOKEN, testAccessTokens } from '../../helpers/access-tokens.js';
 
 export interface GraphQLResponse {
   data?: Record<string, any> | null;
@@ -17,7 +19,8 @@ export interface Harness {
   cache: CacheStore;
   eventLog: EventLog;
   mediaTokenSecret: ReturnType<typeof createSecretKey>;
-  run(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** As the test admin token unless `token` names another (see test/helpers/access-tokens.ts). */
+  run(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse>;
 }
 
 /** "Now" of every harness: 2026-11-20 12:00 Beijing. */
@@ -36,12 +39,16 @@ function inMemoryEventLog(): EventLog {
   };
 }
 
-export function createHarness(providers: ComplaintProvider[], options: { cache?: CacheStore; eventLog?: EventLog } = {}): Harness {
+export function createHarness(
+  providers: ComplaintProvider[],
+  options: { cache?: CacheStore; eventLog?: EventLog; accessTokens?: AccessTokens } = {},
+): Harness {
   const cache = options.cache ?? createCacheStore({ kind: 'memory' });
   const eventLog = options.eventLog ?? inMemoryEventLog();
   const mediaTokenSecret = createSecretKey(randomBytes(32));
   const gateway = createGateway({
     registry: createProviderRegistry(providers),
+    accessTokens: options.accessTokens ?? testAccessTokens(),
     cache,
     eventLog,
     logger: pino({ level: 'silent' }),
@@ -54,10 +61,10 @@ export function createHarness(providers: ComplaintProvider[], options: { cache?:
     cache,
     eventLog,
     mediaTokenSecret,
-    async run(query, variables) {
+    async run(query, variables, token = TEST_ADMIN_TOKEN) {
       const response = await gateway.fetch('http://gateway.test/graphql', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResponse;

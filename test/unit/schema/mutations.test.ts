@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, RateLimitedError } from '../../../src/domain/errors.js';
 import { complaintGlobalId, merchantGlobalId } from '../../../src/schema/global-id.js';
+import { ADMIN_AUTHORIZATION } from '../../helpers/access-tokens.js';
 import { createFakeProvider, makeComplaint, type FakeProvider } from '../../helpers/fake-provider.js';
 import { createHarness, type Harness } from './harness.js';
 
@@ -144,7 +145,8 @@ describe('mutations', () => {
       );
       form.append('map', JSON.stringify({ 0: ['variables.f'] }));
       form.append('0', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'proof.png');
-      const response = await harness.gateway.fetch('http://gateway.test/graphql', { method: 'POST', body: form });
+      // A Headers object: with a plain object whatwg-node's in-process fetch cut larger multipart bodies short.
+      const response = await harness.gateway.fetch('http://gateway.test/graphql', { method: 'POST', body: form, headers: new Headers(ADMIN_AUTHORIZATION) });
       return (await response.json()) as { data: { uploadImage: Record<string, unknown> } };
     };
     expect((await upload(100)).data.uploadImage).toEqual({ __typename: 'UploadImageSuccess', mediaId: 'media-proof.png-100', merchant: { merchantNo: '1900000001' } });

@@ -10,6 +10,7 @@ import { createEventLog, type EventLog } from '../../../src/events/event-log.js'
 import type { NotificationReceiver } from '../../../src/providers/provider.js';
 import { createProviderRegistry } from '../../../src/providers/registry.js';
 import { createGateway } from '../../../src/server/gateway.js';
+import { ADMIN_AUTHORIZATION, testAccessTokens } from '../../helpers/access-tokens.js';
 import { createGraphiQLOptions, createOfflineGraphiQLRenderer } from '../../../src/server/graphiql.js';
 import { createReadinessCheck, useReadyz } from '../../../src/server/health.js';
 import { createHttpHandler } from '../../../src/server/http.js';
@@ -37,6 +38,7 @@ beforeAll(async () => {
   eventLog = await createEventLog({ store: 'sqlite', path: join(dir, 'events.sqlite') });
   const yoga = createGateway({
     registry,
+    accessTokens: testAccessTokens(),
     cache,
     eventLog,
     logger,
@@ -93,11 +95,25 @@ describe('HTTP edge', () => {
   it('serves GraphQL on /graphql', async () => {
     const response = await fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ADMIN_AUTHORIZATION },
       body: JSON.stringify({ query: '{ merchants { name } }' }),
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { merchants: [] } });
+  });
+
+  it('answers 401 to operations without a valid bearer token, before parsing them', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${Buffer.from('a:b').toString('base64')}`, 'Bearer ']) {
+      const response = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
+        body: JSON.stringify({ query: '{ merchantz }' }),
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors.map((error) => error.extensions.code)).toEqual(['UNAUTHENTICATED']);
+    }
   });
 
   it('serves GraphiQL to a browser with its assets inline (no CDN) and the example tabs', async () => {
@@ -146,12 +162,18 @@ describe('HTTP edge', () => {
     expect(forged.status).toBe(403);
     expect(await forged.json()).toEqual({ code: 'FORBIDDEN', message: 'invalid media token' });
 
-    const other = signMediaToken(createSecretKey(randomBytes(32)), { provider: 'WECHAT_PAY', merchantNo: '1900000001', url: 'https://x/y' });
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    const other = signMediaToken(createSecretKey(randomBytes(32)), { provider: 'WECHAT_PAY', merchantNo: '1900000001', url: 'https://x/y', expiresAt: inAnHour });
     expect((await fetch(`${base}/media/${other}`)).status).toBe(403);
+
+    const expired = signMediaToken(secret, { provider: 'WECHAT_PAY', merchantNo: '1900000001', url: 'https://x/y', expiresAt: inAnHour - 7200 });
+    const refused = await fetch(`${base}/media/${expired}`);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/expired/) });
   });
 
   it('answers 404 for a valid token of a merchant it does not serve', async () => {
-    const token = signMediaToken(secret, { provider: 'HUISHOUQIAN', merchantNo: 'M404', url: 'https://x/y' });
+    const token = signMediaToken(secret, { provider: 'HUISHOUQIAN', merchantNo: 'M404', url: 'https://x/y', expiresAt: Math.floor(Date.now() / 1000) + 3600 });
     const response = await fetch(`${base}/media/${token}`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });

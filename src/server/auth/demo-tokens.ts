@@ -1,0 +1,27 @@
+import { SCOPES } from '../../domain/access.js';
+import { hashAccessToken, type AccessTokenEntry } from './access-tokens.js';
+
+/** Sandbox mode only (README "Access tokens"): well-known tokens, never present with a config file. */
+export const SANDBOX_ADMIN_TOKEN = 'sandbox-admin';
+export const SANDBOX_READONLY_TOKEN = 'sandbox-readonly';
+
+export function sandboxMerchantToken(merchantNo: string): string {
+  return `sandbox-merchant-${merchantNo}`;
+}
+
+/**
+ * `sandbox-admin`: everything; `sandbox-readonly`: read every merchant, no PII; and per merchant
+ * number a console token (`sandbox-merchant-{merchantNo}`) with every scope, for that merchant only.
+ */
+export function sandboxDemoTokens(merchantNos: readonly string[]): AccessTokenEntry[] {
+  return [
+    { name: 'sandbox-admin', sha256: hashAccessToken(SANDBOX_ADMIN_TOKEN), scopes: [...SCOPES], merchants: '*' },
+    { name: 'sandbox-readonly', sha256: hashAccessToken(SANDBOX_READONLY_TOKEN), scopes: ['complaints:read'], merchants: '*' },
+    ...[...new Set(merchantNos)].map((merchantNo) => ({
+      name: sandboxMerchantToken(merchantNo),
+      sha256: hashAccessToken(sandboxMerchantToken(merchantNo)),
+      scopes: [...SCOPES],
+      merchants: [merchantNo],
+    })),
+  ];
+}
