@@ -1,4 +1,6 @@
 /** `npm run bench`: every benchmark in turn, figures printed with their method (see each file). */
+import { runNotificationIntakeBench } from './notification-intake.bench.js';
 import { runWechatPayBench } from './wechatpay-client.bench.js';
 
 await runWechatPayBench();
+await runNotificationIntakeBench();

@@ -12,6 +12,7 @@ import { errorExtensions } from '../schema/error-extensions.js';
 import { schema } from '../schema/index.js';
 import type { AccessTokens } from './auth/access-tokens.js';
 import { useAuth } from './plugins/use-auth.js';
+import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 
 export interface GatewayOptions {
   /** Token → URL of the edge's media route, e.g. `(token) => \`/media/${token}\``. */
@@ -101,6 +102,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logging: false,
     maskedErrors: { maskError: createMaskError(logger), isDev: development },
     context: ({ request }) => createContext(request, contextDeps),
-    plugins: [useAuth(accessTokens, graphqlEndpoint), usePartialErrors(), ...plugins],
+    plugins: [useAuth(accessTokens, graphqlEndpoint), usePartialErrors(), useRequestErrorCodes(), ...plugins],
   });
 }
