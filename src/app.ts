@@ -20,6 +20,7 @@ import { createReadinessCheck, useReadyz, type Upstream } from './server/health.
 import { createHttpHandler } from './server/http.js';
 import type { Logger } from './server/logger.js';
 import { createMediaHandler } from './server/media.js';
+import { loadPersistedOperations } from './server/persisted-operations.js';
 import { createHuishouqianWebhook } from './server/webhooks/huishouqian.js';
 import { createWechatPayWebhook } from './server/webhooks/wechatpay.js';
 
@@ -91,6 +92,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(clock === undefined ? {} : { clock }),
     options: {
       mediaUrlBase: (token) => `/media/${token}`,
+      development: config.server.development,
+      introspection: config.server.introspection,
+      limits: config.server.limits,
+      persistedOperations:
+        config.server.persistedOperations.mode === 'off'
+          ? null
+          : {
+              operations: await loadPersistedOperations(OPERATIONS_DIR, config.server.persistedOperations.file),
+              only: config.server.persistedOperations.mode === 'only',
+            },
       graphiql,
       renderGraphiQL: createOfflineGraphiQLRenderer(),
       plugins: [useReadyz(createReadinessCheck({ cache, upstreams }))],
@@ -117,6 +128,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       huishouqian: createHuishouqianWebhook({ ...webhookOptions, receivers: huishouqianReceivers }),
     },
     maxWebhookBodyBytes: config.server.maxWebhookBodyBytes,
+    maxGraphqlBodyBytes: { json: config.server.maxRequestBodyBytes, multipart: config.server.maxUploadBodyBytes },
     media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, logger, ...(clock === undefined ? {} : { clock }) }),
     logger,
   });

@@ -13,6 +13,7 @@ import type { WechatPayAccountOptions } from './providers/wechatpay/account.js';
 import type { SandboxKeysFile } from './sandbox/sandbox-keys.js';
 import type { AccessTokenConfig } from './server/auth/access-tokens.js';
 import { sandboxDemoTokens } from './server/auth/demo-tokens.js';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './server/plugins/use-request-limits.js';
 
 /**
  * The gateway's configuration: one JSON file (optional) plus environment variables, validated here.
@@ -27,6 +28,10 @@ export const CONFIG_DEFAULTS = {
   graphiql: true,
   /** Webhook bodies above this are refused while reading (a notification is under 1 KiB). */
   maxWebhookBodyBytes: 64 * 1024,
+  /** JSON GraphQL requests: a reply with every block is a few KiB. */
+  maxRequestBodyBytes: 256 * 1024,
+  /** Multipart uploads: the providers' 2 MB image limit plus the form around it. */
+  maxUploadBodyBytes: 3 * 1024 * 1024,
   cacheStore: 'memory',
   cacheKeyPrefix: 'complaint-gateway:cache:',
   /** Relative to the config file; sandbox mode uses a fresh file in the temp directory instead. */
@@ -127,7 +132,24 @@ const configInput = z.strictObject({
       host: z.string().min(1).optional(),
       port: port.optional(),
       graphiql: z.boolean().optional(),
+      /** Schema introspection (GraphiQL needs it). */
+      introspection: z.boolean().optional(),
+      /** Unmasked error messages for unexpected errors: local debugging only. */
+      development: z.boolean().optional(),
       maxWebhookBodyBytes: z.int().min(1024).max(10 * 1024 * 1024).optional(),
+      maxRequestBodyBytes: z.int().min(1024).max(10 * 1024 * 1024).optional(),
+      maxUploadBodyBytes: z.int().min(1024).max(50 * 1024 * 1024).optional(),
+      limits: z
+        .strictObject({
+          maxDepth: z.int().min(2).max(100).optional(),
+          maxAliases: z.int().min(0).max(1000).optional(),
+          maxTokens: z.int().min(100).max(100_000).optional(),
+          maxDirectives: z.int().min(0).max(1000).optional(),
+          maxCost: z.int().min(100).max(1_000_000).optional(),
+        })
+        .optional(),
+      /** `accept`: operations may also be sent by hash; `only`: nothing else is accepted. */
+      persistedOperations: z.strictObject({ mode: z.enum(['off', 'accept', 'only']), file: z.string().min(1).optional() }).optional(),
     })
     .default({}),
   logLevel: z.enum(LOG_LEVELS).optional(),
@@ -176,6 +198,7 @@ const envInput = z.object({
   HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   GRAPHIQL: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).optional(),
+  INTROSPECTION: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).optional(),
   CACHE_STORE: z.enum(['memory', 'sqlite', 'redis']).optional(),
   CACHE_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().min(1).optional(),
@@ -203,7 +226,18 @@ export interface HuishouqianAccountConfig extends Omit<HuishouqianAccountOptions
 export interface GatewayConfig {
   /** Where the provider accounts came from: a config file (real providers) or the in-process sandboxes. */
   source: { kind: 'file'; path: string } | { kind: 'sandbox' };
-  server: { host: string; port: number; graphiql: boolean; maxWebhookBodyBytes: number };
+  server: {
+    host: string;
+    port: number;
+    graphiql: boolean;
+    introspection: boolean;
+    development: boolean;
+    maxWebhookBodyBytes: number;
+    maxRequestBodyBytes: number;
+    maxUploadBodyBytes: number;
+    limits: RequestLimits;
+    persistedOperations: { mode: 'off' | 'accept' | 'only'; file: string | null };
+  };
   logLevel: LogLevel;
   auth: { tokens: AccessTokenConfig[] };
   cache: CacheStoreConfig;
@@ -354,7 +388,22 @@ export async function resolveConfig(
       host: vars.HOST ?? parsed.server.host ?? CONFIG_DEFAULTS.host,
       port: vars.PORT ?? parsed.server.port ?? CONFIG_DEFAULTS.port,
       graphiql: vars.GRAPHIQL !== undefined ? vars.GRAPHIQL === 'true' : (parsed.server.graphiql ?? CONFIG_DEFAULTS.graphiql),
+      introspection: vars.INTROSPECTION !== undefined ? vars.INTROSPECTION === 'true' : (parsed.server.introspection ?? true),
+      development: parsed.server.development ?? false,
       maxWebhookBodyBytes: parsed.server.maxWebhookBodyBytes ?? CONFIG_DEFAULTS.maxWebhookBodyBytes,
+      maxRequestBodyBytes: parsed.server.maxRequestBodyBytes ?? CONFIG_DEFAULTS.maxRequestBodyBytes,
+      maxUploadBodyBytes: parsed.server.maxUploadBodyBytes ?? CONFIG_DEFAULTS.maxUploadBodyBytes,
+      limits: {
+        maxDepth: parsed.server.limits?.maxDepth ?? DEFAULT_REQUEST_LIMITS.maxDepth,
+        maxAliases: parsed.server.limits?.maxAliases ?? DEFAULT_REQUEST_LIMITS.maxAliases,
+        maxTokens: parsed.server.limits?.maxTokens ?? DEFAULT_REQUEST_LIMITS.maxTokens,
+        maxDirectives: parsed.server.limits?.maxDirectives ?? DEFAULT_REQUEST_LIMITS.maxDirectives,
+        maxCost: parsed.server.limits?.maxCost ?? DEFAULT_REQUEST_LIMITS.maxCost,
+      },
+      persistedOperations: {
+        mode: parsed.server.persistedOperations?.mode ?? 'off',
+        file: parsed.server.persistedOperations?.file === undefined ? null : resolve(baseDir, parsed.server.persistedOperations.file),
+      },
     },
     logLevel: vars.LOG_LEVEL ?? parsed.logLevel ?? CONFIG_DEFAULTS.logLevel,
     auth: { tokens: parsed.auth.tokens.map(resolveAccessToken) },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { responsePathAsArray } from 'graphql';
 import { COMPLAINT_STATES, MEDIA_KINDS, PROBLEM_TYPES, type Complaint, type ComplaintMedia, type ComplaintOrder } from '../domain/complaint.js';
 import { complaintKeyToString, merchantKeyToString, parseComplaintKey, type MerchantKey } from '../domain/complaint-key.js';
-import { NotFoundError, ValidationError, type ProviderName } from '../domain/errors.js';
+import { GatewayError, NotFoundError, ValidationError, type ProviderName } from '../domain/errors.js';
 import { addDays, beijingToday, daysBetween, type LocalDate } from '../domain/local-date.js';
 import { readComplaintFeed, type FeedSource } from '../loaders/complaint-feed.js';
 import { decodeFeedCursor } from '../loaders/feed-cursor.js';
@@ -220,7 +220,13 @@ builder.queryField('complaints', (t) =>
           (outTradeNo === null || complaint.orders.some((order) => order.outTradeNo === outTradeNo)),
       });
       for (const failure of page.failures) {
-        context.reportPartialError(sourceFailureError(failure.error, failure.merchant, responsePathAsArray(info.path)));
+        const { error, merchant } = failure;
+        // The caller sees a typed error; the operator needs to know which merchant failed and how.
+        context.logger.warn(
+          { ...merchant, errorCode: error instanceof GatewayError ? error.code : 'UNEXPECTED', errorName: error instanceof Error ? error.name : typeof error },
+          'a merchant failed while listing complaints; the others answered',
+        );
+        context.reportPartialError(sourceFailureError(error, merchant, responsePathAsArray(info.path)));
       }
       const edges = page.edges.map((edge) => ({ node: edge.complaint, cursor: edge.cursor }));
       return {

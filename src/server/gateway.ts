@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { createYoga, maskError as yogaMaskError, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError as yogaMaskError, type GraphiQLOptions, type Plugin, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { CacheStore } from '../cache/store.js';
 import type { EventLog } from '../events/event-log.js';
@@ -11,8 +11,13 @@ import { createContext, type Context } from '../schema/context.js';
 import { errorExtensions } from '../schema/error-extensions.js';
 import { schema } from '../schema/index.js';
 import type { AccessTokens } from './auth/access-tokens.js';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import type { PersistedOperations } from './persisted-operations.js';
 import { useAuth } from './plugins/use-auth.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
+import { DEFAULT_REQUEST_LIMITS, useRequestLimits, type RequestLimits } from './plugins/use-request-limits.js';
 
 export interface GatewayOptions {
   /** Token → URL of the edge's media route, e.g. `(token) => \`/media/${token}\``. */
@@ -27,7 +32,19 @@ export interface GatewayOptions {
   plugins?: Plugin<Context>[];
   /** Default '/graphql'. */
   graphqlEndpoint?: string;
+  /** Depth, alias, token, directive and cost caps; default DEFAULT_REQUEST_LIMITS. */
+  limits?: RequestLimits;
+  /** Schema introspection (GraphiQL needs it); default true. */
+  introspection?: boolean;
+  /** Operations clients may send by hash (APQ `extensions.persistedQuery.sha256Hash`); `only` refuses any other. */
+  persistedOperations?: { operations: PersistedOperations; only: boolean } | null;
 }
+
+/**
+ * Headers that mark a request as sent by a script, not a cross-site form or link: browsers send
+ * JSON POSTs after a CORS preflight anyway; GET and multipart requests must carry one of these.
+ */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
 
 export interface GatewayDeps {
   registry: ProviderRegistry;
@@ -44,6 +61,7 @@ export interface GatewayDeps {
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
+type YogaPlugin = NonNullable<YogaServerOptions<Record<string, unknown>, Context>['plugins']>[number];
 
 /**
  * Appends what resolvers reported as partial failures (one provider or merchant down) to the
@@ -90,7 +108,30 @@ function createMaskError(logger: Logger) {
 /** The GraphQL server as a fetch handler (yoga); the HTTP edge mounts it and never listens here. */
 export function createGateway(deps: GatewayDeps): Gateway {
   const { registry, accessTokens, cache, eventLog, logger, mediaTokenSecret, clock, options } = deps;
-  const { mediaUrlBase, graphiql = false, renderGraphiQL, development = false, plugins = [], graphqlEndpoint = '/graphql' } = options;
+  const {
+    mediaUrlBase,
+    graphiql = false,
+    renderGraphiQL,
+    development = false,
+    plugins = [],
+    graphqlEndpoint = '/graphql',
+    limits = DEFAULT_REQUEST_LIMITS,
+    introspection = true,
+    persistedOperations = null,
+  } = options;
+  const hardening: YogaPlugin[] = [
+    useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+    useRequestLimits(limits, { blockFieldSuggestions: !introspection }),
+  ];
+  if (!introspection) hardening.push(useDisableIntrospection());
+  if (persistedOperations !== null) {
+    hardening.push(
+      usePersistedOperations({
+        getPersistedOperation: (hash) => persistedOperations.operations.get(hash.toLowerCase()) ?? null,
+        allowArbitraryOperations: !persistedOperations.only,
+      }),
+    );
+  }
   const principalOf = (request: Request) => accessTokens.authenticate(request.headers.get('authorization'));
   const contextDeps = { registry, principalOf, cache, eventLog, logger, mediaTokenSecret, mediaUrlBase, ...(clock ? { clock } : {}) };
   return createYoga<Record<string, unknown>, Context>({
@@ -102,6 +143,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logging: false,
     maskedErrors: { maskError: createMaskError(logger), isDev: development },
     context: ({ request }) => createContext(request, contextDeps),
-    plugins: [useAuth(accessTokens, graphqlEndpoint), usePartialErrors(), useRequestErrorCodes(), ...plugins],
+    plugins: [useAuth(accessTokens, graphqlEndpoint), ...hardening, usePartialErrors(), useRequestErrorCodes(), ...plugins],
   });
 }

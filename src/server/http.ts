@@ -16,6 +16,8 @@ export interface HttpEdgeOptions {
   webhooks: { wechatpay: WebhookHandler; huishouqian: WebhookHandler };
   /** Reading stops past this; the handler then answers 413 in its provider's format. */
   maxWebhookBodyBytes: number;
+  /** GraphQL request bodies: JSON (and anything else) and multipart uploads; larger ones get 413 unread. */
+  maxGraphqlBodyBytes: { json: number; multipart: number };
   media: MediaHandler;
   logger: Logger;
 }
@@ -68,7 +70,28 @@ async function readBody(request: IncomingMessage, limit: number): Promise<{ body
  * (signatures cover the exact bytes), `/media/{token}` → media proxy, `/healthz` → yoga's health check.
  */
 export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
-  const { yoga, yogaHealthPath = '/health', webhooks, maxWebhookBodyBytes, media, logger } = options;
+  const { yoga, yogaHealthPath = '/health', webhooks, maxWebhookBodyBytes, maxGraphqlBodyBytes, media, logger } = options;
+
+  /**
+   * Refuses a GraphQL body before yoga reads it: over the limit by its declared length (Node then
+   * never buffers more than that length), or with no length at all (a chunked upload could be endless).
+   */
+  const refuseGraphqlBody = (request: IncomingMessage, response: ServerResponse): boolean => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return false;
+    const multipart = (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
+    const limit = multipart ? maxGraphqlBodyBytes.multipart : maxGraphqlBodyBytes.json;
+    const declared = request.headers['content-length'];
+    const refusal =
+      declared === undefined
+        ? { status: 411, code: 'LENGTH_REQUIRED', message: 'send the body with a Content-Length' }
+        : Number(declared) > limit
+          ? { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `the request body is over the ${limit}-byte limit` }
+          : null;
+    if (refusal === null) return false;
+    sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] }, { connection: 'close' });
+    request.resume();
+    return true;
+  };
 
   const handleWebhook = async (
     handler: WebhookHandler,
@@ -92,6 +115,9 @@ export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
   const dispatch = async (request: IncomingMessage, response: ServerResponse, target: Route): Promise<void> => {
     switch (target.kind) {
       case 'graphql':
+        if (refuseGraphqlBody(request, response)) return;
+        await yoga.handle(request, response);
+        return;
       case 'readyz':
         await yoga.handle(request, response);
         return;

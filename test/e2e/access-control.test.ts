@@ -258,7 +258,7 @@ describe('mutations', () => {
       form.append('operations', JSON.stringify({ query: 'mutation($m: ID!, $f: File!) { uploadImage(merchantId: $m, file: $f) { __typename } }', variables: { m: merchantId, f: null } }));
       form.append('map', JSON.stringify({ 0: ['variables.f'] }));
       form.append('0', new Blob([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')], { type: 'image/png' }), 'a.png');
-      const response = await fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': '1' } });
       return (await response.json()) as Body;
     };
     expect(result(await upload(foreignMerchantId, MERCHANT_TOKEN))).toEqual({ __typename: 'NotFoundError' });

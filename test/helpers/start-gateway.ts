@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { createApp, type App } from '../../src/app.js';
 import { configFromSandboxKeys, resolveConfig, type ConfigFileInput, type Environment, type LogLevel } from '../../src/config.js';
 import type { Clock } from '../../src/providers/http/clock.js';
@@ -18,6 +19,8 @@ export interface StartGatewayOptions {
   clock?: Clock;
   /** Default 'silent'; set LOG_LEVEL-like values to debug a test. */
   logLevel?: LogLevel;
+  /** Where log lines go (default stdout): tests that read the logs pass a stream. */
+  logDestination?: DestinationStream;
 }
 
 export interface GatewayUnderTest {
@@ -40,7 +43,7 @@ export interface GatewayUnderTest {
  * event log file unless `config.eventLog` says otherwise.
  */
 export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOptions = {}): Promise<GatewayUnderTest> {
-  const { config: overrides = {}, env = {}, clock, logLevel = 'silent' } = options;
+  const { config: overrides = {}, env = {}, clock, logLevel = 'silent', logDestination } = options;
   const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
   const sandboxConfig = configFromSandboxKeys(sandboxes.keys);
   const input: ConfigFileInput = {
@@ -51,7 +54,8 @@ export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOp
     providers: sandboxConfig.providers ?? {},
   };
   const config = await resolveConfig(input, { kind: 'sandbox' }, { env, baseDir: dir });
-  const app = await createApp({ config, logger: createLogger({ level: logLevel }), ...(clock === undefined ? {} : { clock }) });
+  const logger = createLogger({ level: logLevel, ...(logDestination === undefined ? {} : { destination: logDestination }) });
+  const app = await createApp({ config, logger, ...(clock === undefined ? {} : { clock }) });
   const server = createServer(app.listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -54,7 +54,18 @@ async function problemsOf(input: unknown, env: Record<string, string> = {}): Pro
 describe('config', () => {
   it('applies the documented defaults to an empty file', async () => {
     const config = await resolveConfig({}, { kind: 'sandbox' }, { env: {}, baseDir: dir });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000, graphiql: true, maxWebhookBodyBytes: 65_536 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      graphiql: true,
+      introspection: true,
+      development: false,
+      maxWebhookBodyBytes: 65_536,
+      maxRequestBodyBytes: 262_144,
+      maxUploadBodyBytes: 3_145_728,
+      limits: { maxDepth: 10, maxAliases: 100, maxTokens: 2000, maxDirectives: 20, maxCost: 5000 },
+      persistedOperations: { mode: 'off', file: null },
+    });
     expect(config.logLevel).toBe('info');
     expect(config.cache).toEqual({ kind: 'memory' });
     expect(config.eventLog).toMatchObject({ store: 'sqlite', path: expect.stringMatching(/complaint-gateway-sandbox-\d+-events\.sqlite$/) });

@@ -146,7 +146,7 @@ describe('mutations', () => {
       form.append('map', JSON.stringify({ 0: ['variables.f'] }));
       form.append('0', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'proof.png');
       // A Headers object: with a plain object whatwg-node's in-process fetch cut larger multipart bodies short.
-      const response = await harness.gateway.fetch('http://gateway.test/graphql', { method: 'POST', body: form, headers: new Headers(ADMIN_AUTHORIZATION) });
+      const response = await harness.gateway.fetch('http://gateway.test/graphql', { method: 'POST', body: form, headers: new Headers({ ...ADMIN_AUTHORIZATION, 'x-graphql-yoga-csrf': '1' }) });
       return (await response.json()) as { data: { uploadImage: Record<string, unknown> } };
     };
     expect((await upload(100)).data.uploadImage).toEqual({ __typename: 'UploadImageSuccess', mediaId: 'media-proof.png-100', merchant: { merchantNo: '1900000001' } });

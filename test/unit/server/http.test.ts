@@ -24,6 +24,7 @@ import { createWechatPayWebhook } from '../../../src/server/webhooks/wechatpay.j
 // provider accounts: routing, limits and error shapes that do not depend on a provider.
 const MAX_BODY = 2048;
 const secret = createSecretKey(randomBytes(32));
+const MAX_GRAPHQL_BODY = 16 * 1024;
 let server: Server;
 let base: string;
 let dir: string;
@@ -60,6 +61,7 @@ beforeAll(async () => {
       yoga,
       webhooks: { wechatpay: createWechatPayWebhook(webhookOptions), huishouqian: createHuishouqianWebhook(webhookOptions) },
       maxWebhookBodyBytes: MAX_BODY,
+      maxGraphqlBodyBytes: { json: MAX_GRAPHQL_BODY, multipart: 4 * MAX_GRAPHQL_BODY },
       media: createMediaHandler({ tokenSecret: secret, registry, logger }),
       logger,
     }),
@@ -100,6 +102,27 @@ describe('HTTP edge', () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { merchants: [] } });
+  });
+
+  it('refuses a GraphQL body over its limit (JSON, multipart) or without a length, unread', async () => {
+    const send = (body: string, contentType: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const outgoing = request(`${base}/graphql`, { method: 'POST', headers: { 'content-type': contentType, ...ADMIN_AUTHORIZATION, ...headers } }, (incoming) => {
+          let text = '';
+          incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: text }));
+        });
+        outgoing.on('error', reject);
+        outgoing.end(body);
+      });
+    const query = JSON.stringify({ query: '{ merchants { name } }', variables: { pad: 'x'.repeat(MAX_GRAPHQL_BODY) } });
+    const tooLarge = await send(query, 'application/json', { 'content-length': String(Buffer.byteLength(query)) });
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    const form = `--b\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${query}\r\n--b--\r\n`;
+    expect((await send(form, 'multipart/form-data; boundary=b', { 'content-length': String(Buffer.byteLength(form)), 'x-graphql-yoga-csrf': '1' })).status).not.toBe(413);
+    const chunked = await send('{"query":"{ merchants { name } }"}', 'application/json', { 'transfer-encoding': 'chunked' });
+    expect(chunked.status).toBe(411);
   });
 
   it('answers 401 to operations without a valid bearer token, before parsing them', async () => {
