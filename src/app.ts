@@ -29,6 +29,8 @@ export interface AppOptions {
   logger: Logger;
   /** Injected into every provider client and the webhooks; default systemClock. */
   clock?: Clock;
+  /** An event log opened by the caller (which hands it over: `close()` closes it); default: from config.eventLog. */
+  eventLog?: EventLog;
 }
 
 /** Everything `npm start` and the end-to-end tests run, assembled from one config; no listening. */
@@ -74,7 +76,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       logger.warn({ operation, errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'cache store failure');
     },
   });
-  const eventLog = await createEventLog(config.eventLog);
+  const eventLog = options.eventLog ?? (await createEventLog(config.eventLog));
   const mediaTokenSecret: KeyObject = config.mediaTokenSecret ?? createSecretKey(randomBytes(32));
 
   // Sandbox mode preloads the demo admin token, so the example operations run as they stand.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { createApp, type App } from '../../src/app.js';
 import { configFromSandboxKeys, resolveConfig, type ConfigFileInput, type Environment, type LogLevel } from '../../src/config.js';
+import type { EventLog } from '../../src/events/event-log.js';
 import type { Clock } from '../../src/providers/http/clock.js';
 import { SANDBOX_ADMIN_TOKEN } from '../../src/server/auth/demo-tokens.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -21,6 +22,8 @@ export interface StartGatewayOptions {
   logLevel?: LogLevel;
   /** Where log lines go (default stdout): tests that read the logs pass a stream. */
   logDestination?: DestinationStream;
+  /** An event log to use instead of the configured one (handed over: closed with the gateway). */
+  eventLog?: EventLog;
 }
 
 export interface GatewayUnderTest {
@@ -43,7 +46,7 @@ export interface GatewayUnderTest {
  * event log file unless `config.eventLog` says otherwise.
  */
 export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOptions = {}): Promise<GatewayUnderTest> {
-  const { config: overrides = {}, env = {}, clock, logLevel = 'silent', logDestination } = options;
+  const { config: overrides = {}, env = {}, clock, logLevel = 'silent', logDestination, eventLog } = options;
   const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
   const sandboxConfig = configFromSandboxKeys(sandboxes.keys);
   const input: ConfigFileInput = {
@@ -55,7 +58,7 @@ export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOp
   };
   const config = await resolveConfig(input, { kind: 'sandbox' }, { env, baseDir: dir });
   const logger = createLogger({ level: logLevel, ...(logDestination === undefined ? {} : { destination: logDestination }) });
-  const app = await createApp({ config, logger, ...(clock === undefined ? {} : { clock }) });
+  const app = await createApp({ config, logger, ...(clock === undefined ? {} : { clock }), ...(eventLog === undefined ? {} : { eventLog }) });
   const server = createServer(app.listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

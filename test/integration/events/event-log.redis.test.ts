@@ -1,38 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { createClient } from '@redis/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventLog } from '../../../src/events/event-log.js';
+import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../../helpers/redis.js';
 import { eventLogSuite } from '../../unit/events/event-log.suite.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
-const prefix = `test:event-log:${randomUUID()}:`;
-
-function createAdmin() {
-  return createClient({ url: REDIS_URL, socket: { connectTimeout: 1000, reconnectStrategy: false } });
-}
-
-async function connectOrReason(): Promise<{ admin: ReturnType<typeof createAdmin> } | { reason: string }> {
-  const admin = createAdmin();
-  admin.on('error', () => undefined);
-  try {
-    await admin.connect();
-    return { admin };
-  } catch (error) {
-    return { reason: `Redis is not reachable at ${REDIS_URL}: ${(error as Error).message}` };
-  }
-}
-
-const connection = await connectOrReason();
-if ('reason' in connection) console.warn(`SKIPPED event-log.redis tests: ${connection.reason}`);
+const prefix = uniqueKeyPrefix('event-log');
+const connection = await redisOrReason('event-log.redis tests');
 
 describe.skipIf('reason' in connection)('Redis event log', () => {
   afterAll(async () => {
-    if (!('admin' in connection)) return;
-    const { admin } = connection;
-    for await (const keys of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) await admin.del(keys);
-    }
-    await admin.close();
+    if ('admin' in connection) await dropKeysAndClose(connection.admin, prefix);
   });
 
   let stores = 0;

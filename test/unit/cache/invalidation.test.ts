@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readGeneration } from '../../../src/cache/generation.js';
 import { invalidateComplaint } from '../../../src/cache/invalidation.js';
@@ -7,7 +6,7 @@ import { createCacheStore, type CacheStore } from '../../../src/cache/store.js';
 import { complaintGlobalId } from '../../../src/schema/global-id.js';
 import { createFakeProvider, makeComplaint } from '../../helpers/fake-provider.js';
 import { createHarness } from '../schema/harness.js';
-import { REDIS_URL, redisOrReason } from './redis-availability.js';
+import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../../helpers/redis.js';
 
 const LIST = `{ complaints(first: 50, filter: { from: "2026-11-01", to: "2026-11-20" }) { edges { node { complaintId state } } } }`;
 const DETAIL = `query($id: ID!) { complaint(id: $id) { state negotiationHistory(first: 10) { edges { node { details } } } } }`;
@@ -59,19 +58,14 @@ describe('invalidateComplaint', () => {
   });
 });
 
-const redis = await redisOrReason();
-if ('reason' in redis) console.warn(`SKIPPED shared-Redis invalidation tests: ${redis.reason}`);
-const prefix = `test:invalidation:${randomUUID()}`;
+const redis = await redisOrReason('shared-Redis invalidation tests');
+const prefix = uniqueKeyPrefix('invalidation');
 
 describe.skipIf('reason' in redis)('two gateway instances sharing the real Redis', () => {
   const stores: CacheStore[] = [];
   afterAll(async () => {
     for (const store of stores) await store.close();
-    if (!('admin' in redis)) return;
-    for await (const keys of redis.admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) await redis.admin.del(keys);
-    }
-    await redis.admin.close();
+    if ('admin' in redis) await dropKeysAndClose(redis.admin, prefix);
   });
 
   it("see each other's invalidations", async () => {

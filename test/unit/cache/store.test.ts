@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CacheStoreError } from '../../../src/cache/cache-store-error.js';
 import { createCacheStore } from '../../../src/cache/store.js';
 import { cacheStoreSuite } from './store.suite.js';
-import { redisOrReason, REDIS_URL } from './redis-availability.js';
+import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cache-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,9 +15,8 @@ cacheStoreSuite('memory', async () => createCacheStore({ kind: 'memory' }));
 let files = 0;
 cacheStoreSuite('sqlite', async () => createCacheStore({ kind: 'sqlite', path: join(dir, `cache-${++files}.sqlite`) }));
 
-const redis = await redisOrReason();
-if ('reason' in redis) console.warn(`SKIPPED Redis cache store tests: ${redis.reason}`);
-const prefix = `test:cache:${randomUUID()}`;
+const redis = await redisOrReason('Redis cache store tests');
+const prefix = uniqueKeyPrefix('cache');
 let prefixes = 0;
 
 describe.skipIf('reason' in redis)('redis adapter', () => {
@@ -43,11 +41,7 @@ describe.skipIf('reason' in redis)('redis adapter', () => {
   });
 
   afterAll(async () => {
-    if (!('admin' in redis)) return;
-    for await (const keys of redis.admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) await redis.admin.del(keys);
-    }
-    await redis.admin.close();
+    if ('admin' in redis) await dropKeysAndClose(redis.admin, prefix);
   });
 });
 

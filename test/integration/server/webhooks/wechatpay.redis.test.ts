@@ -1,38 +1,21 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createClient } from '@redis/client';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventLog, type EventLog } from '../../../../src/events/event-log.js';
 import { createFixedClock } from '../../../../src/providers/http/clock.js';
 import type { WebhookRequest } from '../../../../src/server/webhooks/notification-intake.js';
 import { createWechatPayWebhook } from '../../../../src/server/webhooks/wechatpay.js';
+import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../../../helpers/redis.js';
 import {
   createDelivery,
   createReferenceReceiver,
   type WechatPayNotificationKeys,
 } from '../../../unit/server/webhooks/wechatpay-notification-fixture.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
-const keyPrefix = `test:webhook:${randomUUID()}:`;
+const keyPrefix = uniqueKeyPrefix('webhook');
 const clock = createFixedClock(Date.parse('2026-11-22T11:00:00.000Z'));
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-function createAdmin() {
-  return createClient({ url: REDIS_URL, socket: { connectTimeout: 1000, reconnectStrategy: false } });
-}
-
-async function connectOrReason(): Promise<{ admin: ReturnType<typeof createAdmin> } | { reason: string }> {
-  const admin = createAdmin();
-  admin.on('error', () => undefined);
-  try {
-    await admin.connect();
-    return { admin };
-  } catch (error) {
-    return { reason: `Redis is not reachable at ${REDIS_URL}: ${(error as Error).message}` };
-  }
-}
-
-const connection = await connectOrReason();
-if ('reason' in connection) console.warn(`SKIPPED wechatpay.redis webhook tests: ${connection.reason}`);
+const connection = await redisOrReason('wechatpay.redis webhook tests');
 
 describe.skipIf('reason' in connection)('WeChat Pay webhook: two gateway instances sharing Redis', () => {
   let keys: WechatPayNotificationKeys;
@@ -51,12 +34,7 @@ describe.skipIf('reason' in connection)('WeChat Pay webhook: two gateway instanc
 
   afterAll(async () => {
     for (const log of logs) await log.close();
-    if (!('admin' in connection)) return;
-    const { admin } = connection;
-    for await (const batch of admin.scanIterator({ MATCH: `${keyPrefix}*`, COUNT: 500 })) {
-      if (batch.length > 0) await admin.del(batch);
-    }
-    await admin.close();
+    if ('admin' in connection) await dropKeysAndClose(connection.admin, keyPrefix);
   });
 
   it('keeps one feed without duplicates when both receive interleaved and repeated deliveries', async () => {
