@@ -1,0 +1,179 @@
+/**
+ * The gateway's own cost (issue 4's benchmark).
+ *
+ * Method: the gateway runs as `npm start` does (sandbox mode: both sandboxes in its process, seed
+ * data, memory cache) in a child process, so its RSS is its own; a plain yoga server answering
+ * `{ hello }` runs in another child. The load comes from autocannon in this process, over HTTP on
+ * 127.0.0.1; the machine's 2 cores are shared by the load generator and the server under load.
+ * (1) complaint(id) through GraphQL vs getComplaint through the WeChat Pay client directly, both
+ * uncached (each call a complaint nobody read before), sequentially, median of each; once against
+ * the sandbox as it is (~3 ms an upstream call) and once with 50 ms of injected upstream latency,
+ * nearer a real provider. (2) a warm-cache page of 50 complaints with the fields a console shows,
+ * as sandbox-admin, 50 connections for 8 s after 2 s of warm-up. (3) `{ hello }` on plain yoga
+ * the same way. (4) the gateway's peak RSS (VmHWM) after (2).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { addDays, beijingToday } from '../src/domain/local-date.js';
+import type { ComplaintProvider } from '../src/providers/provider.js';
+import { createWechatPayAccount } from '../src/providers/wechatpay/account.js';
+import type { SandboxKeysFile } from '../src/sandbox/sandbox-keys.js';
+import { complaintGlobalId } from '../src/schema/global-id.js';
+import { SANDBOX_ADMIN_TOKEN } from '../src/server/auth/demo-tokens.js';
+import { wechatPayAccountsFromKeys } from '../test/helpers/wechatpay-account.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}` };
+const TARGETS = { ratio: 1.1, versusPlainYoga: 1.0, p99Ms: 25, rssMb: 150 };
+const DETAIL_CALLS = 25;
+
+interface Child {
+  process: ChildProcess;
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+/** A TypeScript entry point in its own node process (tsx as a loader, so the PID is the server's). */
+async function startChild(entry: string, env: Record<string, string>, ready: RegExp): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      lines.push(...chunk.toString('utf8').split('\n'));
+      if (lines.some((line) => ready.test(line))) resolve();
+    });
+  });
+  return {
+    process: child,
+    lines,
+    stop: () =>
+      new Promise((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function urlFrom(lines: readonly string[], pattern: RegExp): string {
+  for (const line of lines) {
+    const match = pattern.exec(line);
+    if (match?.[1] !== undefined) return match[1];
+  }
+  throw new Error(`no line matches ${pattern}`);
+}
+
+/** VmHWM: the peak resident set so far; VmRSS: now. */
+async function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+async function graphql(url: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: unknown; errors?: unknown[] }> {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ query, variables }) });
+  return (await response.json()) as { data?: unknown; errors?: unknown[] };
+}
+
+/** (1): medians of the two paths over complaints nobody has read, alternating so drift hits both. */
+async function detailRatio(gatewayUrl: string, direct: ComplaintProvider, ids: string[]): Promise<{ graphqlMs: number; directMs: number }> {
+  const viaGraphql: number[] = [];
+  const viaClient: number[] = [];
+  for (let i = 0; i + 1 < ids.length; i += 2) {
+    const [forGraphql, forClient] = [ids[i] as string, ids[i + 1] as string];
+    let started = performance.now();
+    const answer = await graphql(gatewayUrl, 'query($id: ID!) { complaint(id: $id) { id state detail } }', {
+      id: complaintGlobalId({ ...direct.merchant, complaintId: forGraphql }),
+    });
+    viaGraphql.push(performance.now() - started);
+    if (answer.errors !== undefined) throw new Error(`complaint(id) failed: ${JSON.stringify(answer.errors)}`);
+    started = performance.now();
+    await direct.getComplaint(forClient);
+    viaClient.push(performance.now() - started);
+  }
+  return { graphqlMs: median(viaGraphql), directMs: median(viaClient) };
+}
+
+async function load(url: string, body: string): Promise<autocannon.Result> {
+  const options = { url, method: 'POST' as const, headers: HEADERS, body, connections: 50 };
+  await autocannon({ ...options, duration: 2 });
+  return autocannon({ ...options, duration: 8 });
+}
+
+export async function runGatewayBench(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'gateway-bench-'));
+  const keysFile = join(dir, 'sandbox-keys.json');
+  const gateway = await startChild('src/main.ts', { PORT: '0', SANDBOX_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', GRAPHIQL: 'false' }, /listening on/);
+  const plain = await startChild('bench/plain-yoga-server.ts', {}, /listening on/);
+  try {
+    const gatewayUrl = urlFrom(gateway.lines, /listening on (http:\/\/\S+)/);
+    const wechatSandbox = urlFrom(gateway.lines, /WeChat Pay sandbox (http:\/\/\S+?),/);
+    const startedRss = await rssMb(gateway.process.pid as number, 'VmRSS');
+    const keys = JSON.parse(await readFile(keysFile, 'utf8')) as SandboxKeysFile;
+    if (keys.wechatpay === undefined) throw new Error('no WeChat Pay sandbox keys');
+    const accountOptions = wechatPayAccountsFromKeys(keys.wechatpay)[0];
+    if (accountOptions === undefined) throw new Error('no WeChat Pay account');
+    const direct = createWechatPayAccount(accountOptions).providers[0] as ComplaintProvider;
+    const today = beijingToday(new Date());
+    const ids: string[] = [];
+    for (let days = 0; days < 120 && ids.length < 4 * DETAIL_CALLS; days += 30) {
+      for (let offset = 0; ; offset += 50) {
+        const page = await direct.listComplaints({ from: addDays(today, -days - 29), to: addDays(today, -days), limit: 50, offset });
+        ids.push(...page.complaints.map((complaint) => complaint.key.complaintId));
+        if (page.complaints.length < 50) break;
+      }
+    }
+    if (ids.length < 4 * DETAIL_CALLS) throw new Error(`only ${ids.length} complaints to read`);
+
+    const local = await detailRatio(gatewayUrl, direct, ids.slice(0, 2 * DETAIL_CALLS));
+    const fault = await fetch(`${wechatSandbox}/sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'latency', ms: 50, endpoint: 'getComplaint', durationMs: 120_000 }),
+    });
+    if (!fault.ok) throw new Error(`latency fault refused: ${fault.status}`);
+    const remote = await detailRatio(gatewayUrl, direct, ids.slice(2 * DETAIL_CALLS, 4 * DETAIL_CALLS));
+    await fetch(`${wechatSandbox}/sandbox/reset`, { method: 'POST' });
+
+    const page = JSON.stringify({
+      query: `query($filter: ComplaintFilterInput) { complaints(first: 50, filter: $filter) { edges { node { id provider complaintId state complainedAt detail problemType userComplaintTimes incomingUserResponse applyRefundAmount orders { outTradeNo amount } merchant { name } } } pageInfo { endCursor hasNextPage } } }`,
+      variables: { filter: { from: addDays(today, -29), to: today } },
+    });
+    const warm = await graphql(gatewayUrl, JSON.parse(page).query as string, JSON.parse(page).variables as Record<string, unknown>);
+    const edges = (warm.data as { complaints?: { edges: unknown[] } } | undefined)?.complaints?.edges.length ?? 0;
+    if (warm.errors !== undefined || edges !== 50) throw new Error(`the 50-complaint page did not come back: ${JSON.stringify(warm).slice(0, 300)}`);
+    const cached = await load(`${gatewayUrl}/graphql`, page);
+    const rss = await rssMb(gateway.process.pid as number, 'VmHWM');
+    const hello = await load(`${urlFrom(plain.lines, /listening on (http:\/\/\S+)/)}/graphql`, JSON.stringify({ query: '{ hello }' }));
+
+    const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
+    const ratioLocal = local.graphqlMs / local.directMs;
+    const ratioRemote = remote.graphqlMs / remote.directMs;
+    const versus = cached.requests.average / hello.requests.average;
+    console.log('## Gateway');
+    console.log(`(1) complaint(id) uncached, median of ${DETAIL_CALLS} each, sequential:`);
+    console.log(`    sandbox as is:         GraphQL ${local.graphqlMs.toFixed(2)} ms vs client ${local.directMs.toFixed(2)} ms: ratio ${ratioLocal.toFixed(2)} (target ≤ ${TARGETS.ratio}: ${verdict(ratioLocal <= TARGETS.ratio)})`);
+    console.log(`    +50 ms upstream:       GraphQL ${remote.graphqlMs.toFixed(2)} ms vs client ${remote.directMs.toFixed(2)} ms: ratio ${ratioRemote.toFixed(2)} (target ≤ ${TARGETS.ratio}: ${verdict(ratioRemote <= TARGETS.ratio)})`);
+    console.log(`(2) warm 50-complaint page, 50 connections, 8 s: ${Math.round(cached.requests.average)} req/s, p50 ${cached.latency.p50} ms, p99 ${cached.latency.p99} ms (p99 target ≤ ${TARGETS.p99Ms} ms: ${verdict(cached.latency.p99 <= TARGETS.p99Ms)}), errors ${cached.errors + cached.non2xx}`);
+    console.log(`(3) plain yoga { hello }, same load: ${Math.round(hello.requests.average)} req/s, p50 ${hello.latency.p50} ms, p99 ${hello.latency.p99} ms`);
+    console.log(`    (2)/(3) = ${versus.toFixed(2)} (target ≥ ${TARGETS.versusPlainYoga}: ${verdict(versus >= TARGETS.versusPlainYoga)})`);
+    console.log(
+      `(4) gateway peak RSS (VmHWM, sandboxes and tsx in the same process): ${rss.toFixed(0)} MB, ${startedRss.toFixed(0)} MB idle after start ` +
+        `(target ≤ ${TARGETS.rssMb} MB: ${verdict(rss <= TARGETS.rssMb)})`,
+    );
+  } finally {
+    await Promise.all([gateway.stop(), plain.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
