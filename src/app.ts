@@ -97,6 +97,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       development: config.server.development,
       introspection: config.server.introspection,
       limits: config.server.limits,
+      responseCacheTtlMs: config.server.responseCacheTtlMs,
       persistedOperations:
         config.server.persistedOperations.mode === 'off'
           ? null

@@ -32,6 +32,8 @@ export const CONFIG_DEFAULTS = {
   maxRequestBodyBytes: 256 * 1024,
   /** Multipart uploads: the providers' 2 MB image limit plus the form around it. */
   maxUploadBodyBytes: 3 * 1024 * 1024,
+  /** Short: it adds to the data cache's own age (a list page may be a minute old already). */
+  responseCacheTtlMs: 10_000,
   cacheStore: 'memory',
   cacheKeyPrefix: 'complaint-gateway:cache:',
   /** Relative to the config file; sandbox mode uses a fresh file in the temp directory instead. */
@@ -139,6 +141,8 @@ const configInput = z.strictObject({
       maxWebhookBodyBytes: z.int().min(1024).max(10 * 1024 * 1024).optional(),
       maxRequestBodyBytes: z.int().min(1024).max(10 * 1024 * 1024).optional(),
       maxUploadBodyBytes: z.int().min(1024).max(50 * 1024 * 1024).optional(),
+      /** Whole query responses reused for callers with the same grants; 0 turns it off. */
+      responseCacheTtlMs: z.int().min(0).max(300_000).optional(),
       limits: z
         .strictObject({
           maxDepth: z.int().min(2).max(100).optional(),
@@ -235,6 +239,7 @@ export interface GatewayConfig {
     maxWebhookBodyBytes: number;
     maxRequestBodyBytes: number;
     maxUploadBodyBytes: number;
+    responseCacheTtlMs: number;
     limits: RequestLimits;
     persistedOperations: { mode: 'off' | 'accept' | 'only'; file: string | null };
   };
@@ -393,6 +398,7 @@ export async function resolveConfig(
       maxWebhookBodyBytes: parsed.server.maxWebhookBodyBytes ?? CONFIG_DEFAULTS.maxWebhookBodyBytes,
       maxRequestBodyBytes: parsed.server.maxRequestBodyBytes ?? CONFIG_DEFAULTS.maxRequestBodyBytes,
       maxUploadBodyBytes: parsed.server.maxUploadBodyBytes ?? CONFIG_DEFAULTS.maxUploadBodyBytes,
+      responseCacheTtlMs: parsed.server.responseCacheTtlMs ?? CONFIG_DEFAULTS.responseCacheTtlMs,
       limits: {
         maxDepth: parsed.server.limits?.maxDepth ?? DEFAULT_REQUEST_LIMITS.maxDepth,
         maxAliases: parsed.server.limits?.maxAliases ?? DEFAULT_REQUEST_LIMITS.maxAliases,

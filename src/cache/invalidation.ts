@@ -1,6 +1,7 @@
 import type { ComplaintKey, MerchantKey } from '../domain/complaint-key.js';
 import { bumpGeneration } from './generation.js';
 import { cacheKeys } from './keys.js';
+import { invalidateResponses } from './response-cache.js';
 import type { CacheStore } from './store.js';
 
 /**
@@ -8,11 +9,6 @@ import type { CacheStore } from './store.js';
  * never shows the old state" is decided in one file. Every function throws CacheStoreError when the
  * store fails: the caller must not report success over a cache that still holds the old state.
  */
-
-/** Every list page of one merchant (all date windows, offsets and filters) in one write. */
-export async function invalidateMerchantLists(cache: CacheStore, merchant: MerchantKey): Promise<void> {
-  await bumpGeneration(cache, cacheKeys.merchantGeneration(merchant));
-}
 
 /**
  * A complaint changed (reply, completion, refund decision, a user message, a notification): its
@@ -22,11 +18,14 @@ export async function invalidateComplaint(cache: CacheStore, key: ComplaintKey):
   await Promise.all([
     cache.delete([cacheKeys.complaint(key)]),
     bumpGeneration(cache, cacheKeys.complaintGeneration(key)),
-    invalidateMerchantLists(cache, { provider: key.provider, merchantNo: key.merchantNo }),
+    bumpGeneration(cache, cacheKeys.merchantGeneration(key)),
   ]);
+  // After the data: a response built from the old data is then cached under a dead generation.
+  await invalidateResponses(cache);
 }
 
 /** The merchant's notification URL was created, changed or deleted. */
 export async function invalidateNotificationUrl(cache: CacheStore, merchant: MerchantKey): Promise<void> {
   await cache.delete([cacheKeys.notificationUrl(merchant)]);
+  await invalidateResponses(cache);
 }

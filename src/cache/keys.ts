@@ -22,6 +22,9 @@ export const cacheKeys = {
   historyPage: (key: ComplaintKey, generation: string, page: { limit: number; offset: number }): string =>
     `history:${complaintKeyToString(key)}:${generation}:${page.limit}:${page.offset}`,
   merchantGeneration: (merchant: MerchantKey): string => `generation:merchant:${merchantKeyToString(merchant)}`,
+  /** Of every cached GraphQL response (response-cache.ts). */
+  responseGeneration: 'generation:responses',
+  response: (key: string): string => `response:${key}`,
   listPage: (merchant: MerchantKey, generation: string, query: ListComplaintsQuery): string =>
     `list:${merchantKeyToString(merchant)}:${generation}:${query.from}:${query.to}:${query.limit}:${query.offset}`,
   notificationUrl: (merchant: MerchantKey): string => `notification-url:${merchantKeyToString(merchant)}`,

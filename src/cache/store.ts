@@ -1,7 +1,11 @@
 import { Keyv } from 'keyv';
 import { createKeyv } from '@keyv/redis';
 import { KeyvSqlite } from '@keyv/sqlite';
+import { LRUCache } from 'lru-cache';
 import { CacheStoreError } from './cache-store-error.js';
+
+/** Least recently used entries go first beyond this: a cached page or response is a few KiB to ~100 KiB. */
+const MEMORY_CACHE_MAX_ENTRIES = 2_000;
 
 export type CacheStoreConfig =
   | { kind: 'memory' }
@@ -37,9 +41,11 @@ export interface CacheStore {
 function createKeyvFor(config: CacheStoreConfig): Keyv {
   switch (config.kind) {
     case 'memory': {
+      // Bounded: keyv drops an expired entry only when it is read, and entries under a superseded
+      // generation are never read again.
+      const keyv = new Keyv({ store: new LRUCache<string, object>({ max: MEMORY_CACHE_MAX_ENTRIES }), throwOnErrors: true });
       // In-process values need no JSON round trip: parsing cached list pages on every read was the
       // largest cost of a warm complaints page. Cached values are never mutated by their readers.
-      const keyv = new Keyv({ throwOnErrors: true });
       keyv.serialize = undefined;
       keyv.deserialize = undefined;
       return keyv;

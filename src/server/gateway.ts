@@ -1,19 +1,22 @@
 import type { KeyObject } from 'node:crypto';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError, type GraphiQLOptions, type Plugin, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { createResponseCache } from '../cache/response-cache.js';
 import type { CacheStore } from '../cache/store.js';
-import type { EventLog } from '../events/event-log.js';
+import type { Principal } from '../domain/access.js';
 import { GatewayError } from '../domain/errors.js';
+import type { EventLog } from '../events/event-log.js';
 import type { Clock } from '../providers/http/clock.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { createContext, type Context } from '../schema/context.js';
 import { errorExtensions } from '../schema/error-extensions.js';
 import { schema } from '../schema/index.js';
 import type { AccessTokens } from './auth/access-tokens.js';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { PersistedOperations } from './persisted-operations.js';
 import { useAuth } from './plugins/use-auth.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
@@ -38,6 +41,14 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Operations clients may send by hash (APQ `extensions.persistedQuery.sha256Hash`); `only` refuses any other. */
   persistedOperations?: { operations: PersistedOperations; only: boolean } | null;
+  /** How long a whole query response is reused for callers with the same grants; 0: never. Default 0. */
+  responseCacheTtlMs?: number;
+}
+
+/** Callers with the same scopes and merchants may share cached responses; nobody else may. */
+function grantsKey(principal: Principal): string {
+  const merchants = principal.merchants === 'all' ? '*' : principal.merchants.map((grant) => `${grant.provider ?? '*'}:${grant.merchantNo}`).sort();
+  return JSON.stringify([[...principal.scopes].sort(), merchants]);
 }
 
 /**
@@ -118,6 +129,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     limits = DEFAULT_REQUEST_LIMITS,
     introspection = true,
     persistedOperations = null,
+    responseCacheTtlMs = 0,
   } = options;
   const hardening: YogaPlugin[] = [
     useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
@@ -133,6 +145,24 @@ export function createGateway(deps: GatewayDeps): Gateway {
     );
   }
   const principalOf = (request: Request) => accessTokens.authenticate(request.headers.get('authorization'));
+  // After usePartialErrors, so that a result missing a failed provider carries its error and is not cached.
+  const responseCache: YogaPlugin[] =
+    responseCacheTtlMs > 0
+      ? [
+          useResponseCache({
+            ...createResponseCache(cache),
+            ttl: responseCacheTtlMs,
+            enabled: (request) => principalOf(request) !== null,
+            session: (request) => {
+              const principal = principalOf(request);
+              return principal === null ? null : grantsKey(principal);
+            },
+            // Decrypted phones are never kept, in memory or in a shared Redis.
+            ttlPerSchemaCoordinate: { 'Complaint.payerPhone': 0 },
+            includeExtensionMetadata: false,
+          }),
+        ]
+      : [];
   const contextDeps = { registry, principalOf, cache, eventLog, logger, mediaTokenSecret, mediaUrlBase, ...(clock ? { clock } : {}) };
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -143,6 +173,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logging: false,
     maskedErrors: { maskError: createMaskError(logger), isDev: development },
     context: ({ request }) => createContext(request, contextDeps),
-    plugins: [useAuth(accessTokens, graphqlEndpoint), ...hardening, usePartialErrors(), useRequestErrorCodes(), ...plugins],
+    plugins: [useAuth(accessTokens, graphqlEndpoint), ...hardening, usePartialErrors(), ...responseCache, useRequestErrorCodes(), ...plugins],
   });
 }

@@ -63,6 +63,7 @@ describe('config', () => {
       maxWebhookBodyBytes: 65_536,
       maxRequestBodyBytes: 262_144,
       maxUploadBodyBytes: 3_145_728,
+      responseCacheTtlMs: 10_000,
       limits: { maxDepth: 10, maxAliases: 100, maxTokens: 2000, maxDirectives: 20, maxCost: 5000 },
       persistedOperations: { mode: 'off', file: null },
     });

@@ -75,8 +75,9 @@ describe.skipIf('reason' in redis)('two gateway instances sharing the real Redis
       stores.push(store);
       return store;
     };
-    const a = createHarness([provider], { cache: open() });
-    const b = createHarness([provider], { cache: open() });
+    // With whole responses cached too: their invalidation must reach the other instance as well.
+    const a = createHarness([provider], { cache: open(), responseCacheTtlMs: 60_000 });
+    const b = createHarness([provider], { cache: open(), responseCacheTtlMs: 60_000 });
 
     await a.run(LIST);
     await a.run(DETAIL, { id });
@@ -90,6 +91,7 @@ describe.skipIf('reason' in redis)('two gateway instances sharing the real Redis
 
     const list = await a.run(LIST);
     expect(list.data?.['complaints'].edges).toContainEqual({ node: { complaintId: 'c1', state: 'PROCESSING' } });
+    expect((await b.run(LIST)).data).toEqual(list.data);
     const detail = await a.run(DETAIL, { id });
     expect(detail.data?.['complaint']).toEqual({ state: 'PROCESSING', negotiationHistory: { edges: [{ node: { details: 'on it' } }] } });
   });

@@ -41,7 +41,7 @@ function inMemoryEventLog(): EventLog {
 
 export function createHarness(
   providers: ComplaintProvider[],
-  options: { cache?: CacheStore; eventLog?: EventLog; accessTokens?: AccessTokens } = {},
+  options: { cache?: CacheStore; eventLog?: EventLog; accessTokens?: AccessTokens; responseCacheTtlMs?: number } = {},
 ): Harness {
   const cache = options.cache ?? createCacheStore({ kind: 'memory' });
   const eventLog = options.eventLog ?? inMemoryEventLog();
@@ -54,7 +54,7 @@ export function createHarness(
     logger: pino({ level: 'silent' }),
     mediaTokenSecret,
     clock: createFixedClock(HARNESS_NOW),
-    options: { mediaUrlBase: (token) => `http://gateway.test/media/${token}` },
+    options: { mediaUrlBase: (token) => `http://gateway.test/media/${token}`, responseCacheTtlMs: options.responseCacheTtlMs ?? 0 },
   });
   return {
     gateway,
