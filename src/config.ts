@@ -103,6 +103,7 @@ const huishouqianAccountInput = z.strictObject({
   agentMerchantNo: merchantNo.optional(),
   platformPublicKey: secretSource,
   signType: z.enum(['RSA2', 'CFCA']).default('RSA2'),
+  urlShape: z.enum(['per-method', 'generic']).default('per-method'),
   merchants: z
     .array(z.strictObject({ merchantNo, name: z.string().min(1), privateKey: secretSource, signKey: secretSource }))
     .min(1, 'must list at least one merchant'),
@@ -620,6 +621,7 @@ async function resolveProviders(
       ...(account.agentMerchantNo === undefined ? {} : { agentMerchantNo: account.agentMerchantNo }),
       platformPublicKey,
       signType: account.signType,
+      urlShape: account.urlShape,
       merchants,
       timeoutMs: account.timeoutMs,
       ...(account.capabilities === undefined ? {} : { capabilities: account.capabilities }),

@@ -127,6 +127,21 @@ describe('Huishouqian client against the sandbox', () => {
     await expect(merchant.reply('1', { text: 'hi', imageMediaIds: ['1', '2', '3', '4', '5'], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('speaks the generic URL shape too: every method posted to /api/acquiring, routed by `method`', async () => {
+    const stats = async () => (await (await fetch(`${sandbox.baseUrl}/sandbox/stats`)).json()) as Record<string, number>;
+    const before = await stats();
+    const generic = createHuishouqianAccount({ ...options, urlShape: 'generic' }).providers[0] as ComplaintProvider;
+    const [some] = await everyComplaint(generic);
+    if (!some) throw new Error('empty seed');
+    expect((await generic.getComplaint(some.key.complaintId)).key).toEqual(some.key);
+    await generic.reply(some.key.complaintId, { text: '您好，已为您处理', imageMediaIds: [], jumpUrl: null, miniProgram: null });
+    const after = await stats();
+    expect((after['queryComplaints'] ?? 0) - (before['queryComplaints'] ?? 0)).toBeGreaterThan(1);
+    expect((after['commitResponse'] ?? 0) - (before['commitResponse'] ?? 0)).toBe(1);
+    const calls = ['queryComplaints', 'commitResponse'].reduce((sum, name) => sum + (after[name] ?? 0) - (before[name] ?? 0), 0);
+    expect((after['viaGenericPath'] ?? 0) - (before['viaGenericPath'] ?? 0)).toBe(calls);
+  });
+
   it('says what Huishouqian does not offer with UnsupportedError', async () => {
     const message = { blocks: [], senderIdentity: null, customData: null };
     await expect(merchant.replyImmediately('1', { message, idempotencyKey: 'k' })).rejects.toBeInstanceOf(UnsupportedError);

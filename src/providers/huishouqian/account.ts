@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../http/clock.js';
 import type { ComplaintProvider, NotificationReceiver } from '../provider.js';
 import { createHuishouqianAdapter } from './adapter.js';
 import { createHuishouqianClient } from './client.js';
-import type { HuishouqianEndpointName } from './endpoints.js';
+import type { HuishouqianEndpointName, HuishouqianUrlShape } from './endpoints.js';
 import { ENVELOPE_ORDER, requestSignString, type RequestEnvelope } from './protocol/envelope.js';
 import { rsa2Scheme, type SignatureScheme } from './protocol/signer.js';
 import { notificationContentSchema } from './wire.js';
@@ -21,6 +21,8 @@ export interface HuishouqianAccountOptions {
   clock?: Clock;
   capabilities?: Partial<Record<Capability, boolean>>;
   onRequest?: (endpoint: HuishouqianEndpointName) => void;
+  /** `per-method` (documented, default) or `generic` (`/api/acquiring`, seen in a third-party client). */
+  urlShape?: HuishouqianUrlShape;
 }
 
 export interface HuishouqianAccount {
@@ -97,6 +99,7 @@ export function createHuishouqianAccount(options: HuishouqianAccountOptions): Hu
         clock,
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+        ...(options.urlShape === undefined ? {} : { urlShape: options.urlShape }),
       }),
       merchant: {
         provider: 'HUISHOUQIAN',

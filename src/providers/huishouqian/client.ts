@@ -6,7 +6,7 @@ import type { Clock } from '../http/clock.js';
 import { createQuota } from '../http/quota.js';
 import { NO_RETRY, readRetryPolicy } from '../http/retry.js';
 import { transportError } from '../http/to-provider-error.js';
-import { HUISHOUQIAN_ENDPOINTS, type HuishouqianEndpointName } from './endpoints.js';
+import { endpointPath, HUISHOUQIAN_ENDPOINTS, type HuishouqianEndpointName, type HuishouqianUrlShape } from './endpoints.js';
 import { SUCCESS_CODES, toDomainError } from './error-codes.js';
 import { requestSignString, responseSignString, type RequestEnvelope } from './protocol/envelope.js';
 import type { SignatureScheme } from './protocol/signer.js';
@@ -25,6 +25,8 @@ export interface HuishouqianClientOptions {
   /** Huishouqian publishes no limit; this keeps a runaway loop from hammering it. */
   perMinute?: number;
   onRequest?: (endpoint: HuishouqianEndpointName) => void;
+  /** Default `per-method`, as documented. */
+  urlShape?: HuishouqianUrlShape;
 }
 
 const PROVIDER = 'HUISHOUQIAN';
@@ -37,7 +39,7 @@ export type HuishouqianClient = ReturnType<typeof createHuishouqianClient>;
 
 /** Signs the envelope, posts it form-encoded, verifies the answer's sign before reading `result`. */
 export function createHuishouqianClient(options: HuishouqianClientOptions) {
-  const { merchantNo, privateKey, signKey, platformPublicKey, scheme, timeoutMs = 10_000, readRetries = 2, onRequest } = options;
+  const { merchantNo, privateKey, signKey, platformPublicKey, scheme, timeoutMs = 10_000, readRetries = 2, onRequest, urlShape = 'per-method' } = options;
   const quota = createQuota({ limit: options.perMinute ?? 600, intervalMs: 60_000, maxQueueMs: 10_000, clock: options.clock });
 
   async function call<T extends z.ZodType>(name: HuishouqianEndpointName, business: Record<string, unknown>, schema: T): Promise<z.infer<T>> {
@@ -47,7 +49,7 @@ export function createHuishouqianClient(options: HuishouqianClientOptions) {
     await quota.acquire(`${merchantNo}:${name}`);
     let text: string;
     try {
-      const response = await got.post(`${options.baseUrl}${endpoint.path}`, {
+      const response = await got.post(`${options.baseUrl}${endpointPath(name, urlShape)}`, {
         body: form.toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
         timeout: { request: timeoutMs },

@@ -20,3 +20,14 @@ export const HUISHOUQIAN_ENDPOINTS = {
 } as const satisfies Record<string, HuishouqianEndpoint>;
 
 export type HuishouqianEndpointName = keyof typeof HUISHOUQIAN_ENDPOINTS;
+
+/**
+ * Where envelopes are posted: `per-method` (documented: `/complaint/query` and its siblings) or
+ * `generic`, the single gateway path a third-party PHP client uses, where `method` alone routes.
+ */
+export type HuishouqianUrlShape = 'per-method' | 'generic';
+export const GENERIC_PATH = '/api/acquiring';
+
+export function endpointPath(name: HuishouqianEndpointName, shape: HuishouqianUrlShape): string {
+  return shape === 'generic' ? GENERIC_PATH : HUISHOUQIAN_ENDPOINTS[name].path;
+}

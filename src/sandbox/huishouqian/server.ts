@@ -25,6 +25,8 @@ export interface HuishouqianSandbox {
   close(): Promise<void>;
 }
 
+/** Both URL shapes (spec 1 and a third-party client): a path per method, or one path for all. */
+const GENERIC_PATH = '/api/acquiring';
 const ROUTES: Record<string, { name: string; method: string }> = {
   '/complaint/query': { name: 'queryComplaints', method: 'COMPLAINT_QUERY' },
   '/complaint/queryHistory': { name: 'queryHistory', method: 'COMPLAINT_QUERY_HISTORY' },
@@ -283,12 +285,16 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
     }
   };
 
-  const api = async (request: IncomingMessage, response: ServerResponse, route: { name: string; method: string }): Promise<void> => {
+  /** `route` null: the generic path, where the envelope's `method` names the endpoint. */
+  const api = async (request: IncomingMessage, response: ServerResponse, pathRoute: { name: string; method: string } | null): Promise<void> => {
     const fields = Object.fromEntries(new URLSearchParams((await readBody(request)).toString('utf8')));
     const merchant = merchants.get(fields['merchantNo'] ?? '');
     if (merchant === undefined) return answer(response, undefined, { success: false, errorCode: '130005', errorMsg: '商户号不存在' }, false);
     if (!verifyRequestSign(fields, merchant.signKey, merchant.publicKey)) return answer(response, merchant.merchantNo, { success: false, errorCode: '130002', errorMsg: '验签失败' }, false);
+    const route = pathRoute ?? Object.values(ROUTES).find((candidate) => candidate.method === fields['method']);
+    if (route === undefined) return answer(response, merchant.merchantNo, { success: false, errorCode: '130002', errorMsg: 'method 参数校验失败' }, false);
     counts[route.name] = (counts[route.name] ?? 0) + 1;
+    if (pathRoute === null) counts['viaGenericPath'] = (counts['viaGenericPath'] ?? 0) + 1;
     const now = Date.now();
     faults = faults.filter((f) => f.remaining > 0 && f.until > now);
     const applied = faults.filter((f) => f.endpoint === undefined || f.endpoint === route.name);
@@ -328,8 +334,12 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
 
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://sandbox').pathname;
-    const route = ROUTES[path];
-    const work = path.startsWith('/sandbox/') ? control(request, response, path) : route !== undefined && request.method === 'POST' ? api(request, response, route) : Promise.resolve(void response.writeHead(404).end());
+    const route = path === GENERIC_PATH ? null : ROUTES[path];
+    const work = path.startsWith('/sandbox/')
+      ? control(request, response, path)
+      : route !== undefined && request.method === 'POST'
+        ? api(request, response, route)
+        : Promise.resolve(void response.writeHead(404).end());
     work.catch(() => {
       if (!response.headersSent) response.writeHead(500).end();
     });
