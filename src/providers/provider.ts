@@ -30,8 +30,8 @@ export interface ComplaintProvider {
 
   /** Validates type (by content) and size before sending; returns the provider's media id. */
   uploadImage(image: ImageUpload): Promise<{ mediaId: string }>;
-  /** Signed download of a media URL the provider returned for this merchant's complaint. */
-  downloadMedia(mediaUrl: string): Promise<MediaDownload>;
+  /** Signed download of a media URL the provider returned for one of this merchant's complaints. */
+  downloadMedia(media: MediaReference): Promise<MediaDownload>;
   /** Decrypts or returns the payer's phone; null when the user left none. */
   revealPayerPhone(complaint: Complaint): Promise<string | null>;
 
@@ -106,6 +106,12 @@ export type RefundProgressInput =
 export interface ImageUpload {
   filename: string;
   bytes: Uint8Array;
+}
+
+/** A media URL as a complaint or its history carried it, with the complaint (Huishouqian needs it). */
+export interface MediaReference {
+  url: string;
+  complaintId: string;
 }
 
 export interface MediaDownload {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { responsePathAsArray } from 'graphql';
 import { COMPLAINT_STATES, MEDIA_KINDS, PROBLEM_TYPES, type Complaint, type ComplaintMedia, type ComplaintOrder } from '../domain/complaint.js';
-import { complaintKeyToString, merchantKeyToString, parseComplaintKey, type MerchantKey } from '../domain/complaint-key.js';
+import { complaintKeyToString, merchantKeyToString, parseComplaintKey, type ComplaintKey } from '../domain/complaint-key.js';
 import { GatewayError, NotFoundError, ValidationError, type ProviderName } from '../domain/errors.js';
 import { addDays, beijingToday, daysBetween, type LocalDate } from '../domain/local-date.js';
 import { readComplaintFeed, type FeedSource } from '../loaders/complaint-feed.js';
@@ -44,7 +44,7 @@ const ComplaintOrderRef = builder.objectRef<ComplaintOrder>('ComplaintOrder').im
 
 /** Media of one merchant's complaint, addressed through the gateway's signed media route. */
 interface MediaOf {
-  merchant: MerchantKey;
+  complaint: ComplaintKey;
   media: ComplaintMedia;
 }
 
@@ -54,7 +54,7 @@ export const ComplaintMediaRef = builder.objectRef<MediaOf>('ComplaintMedia').im
     kindRaw: t.string({ resolve: ({ media }) => media.kind.raw }),
     urls: t.stringList({
       description: 'Gateway URLs that stream the image through the signed download (no provider keys needed).',
-      resolve: ({ merchant, media }, _args, context) => media.urls.map((url) => context.mediaUrl({ ...merchant, url })),
+      resolve: ({ complaint, media }, _args, context) => media.urls.map((url) => context.mediaUrl({ ...complaint, url })),
     }),
   }),
 });
@@ -105,7 +105,7 @@ export const ComplaintRef = builder.loadableNode(builder.objectRef<Complaint>('C
     orders: t.field({ type: [ComplaintOrderRef], resolve: (complaint) => complaint.orders }),
     media: t.field({
       type: [ComplaintMediaRef],
-      resolve: (complaint) => complaint.media.map((media) => ({ merchant: complaint.key, media })),
+      resolve: (complaint) => complaint.media.map((media) => ({ complaint: complaint.key, media })),
     }),
     userTags: t.exposeStringList('userTags'),
     extras: t.field({ type: 'JSON', description: 'Provider fields without a place in the model.', resolve: (complaint) => complaint.extras }),

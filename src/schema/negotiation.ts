@@ -1,5 +1,5 @@
 import { OPERATE_TYPES, type NegotiationEntry } from '../domain/negotiation.js';
-import type { MerchantKey } from '../domain/complaint-key.js';
+import type { ComplaintKey } from '../domain/complaint-key.js';
 import { ValidationError } from '../domain/errors.js';
 import { builder } from './builder.js';
 import { ComplaintMediaRef, ComplaintRef } from './complaint.js';
@@ -14,7 +14,7 @@ const OperateTypeEnum = builder.enumType('OperateType', {
 });
 
 interface EntryOf {
-  merchant: MerchantKey;
+  complaint: ComplaintKey;
   entry: NegotiationEntry;
 }
 
@@ -29,12 +29,12 @@ const NegotiationEntryRef = builder.objectRef<EntryOf>('NegotiationEntry').imple
     details: t.string({ nullable: true, resolve: ({ entry }) => entry.details }),
     images: t.stringList({
       description: 'Gateway URLs of the images (signed downloads streamed by the gateway).',
-      resolve: ({ merchant, entry }, _args, context) => entry.images.map((url) => context.mediaUrl({ ...merchant, url })),
+      resolve: ({ complaint, entry }, _args, context) => entry.images.map((url) => context.mediaUrl({ ...complaint, url })),
     }),
     media: t.field({
       type: ComplaintMediaRef,
       nullable: true,
-      resolve: ({ merchant, entry }) => (entry.media === null ? null : { merchant, media: entry.media }),
+      resolve: ({ complaint, entry }) => (entry.media === null ? null : { complaint, media: entry.media }),
     }),
     message: t.field({ type: NormalMessageRef, nullable: true, resolve: ({ entry }) => entry.message }),
   }),
@@ -76,7 +76,7 @@ builder.objectField(ComplaintRef, 'negotiationHistory', (t) =>
         more = page.entries.length === size && (page.totalCount === null || pageOffset < page.totalCount);
       }
       const edges = entries.slice(0, first).map((entry, index) => ({
-        node: { merchant: complaint.key, entry },
+        node: { complaint: complaint.key, entry },
         cursor: encodeHistoryCursor(start + index + 1),
       }));
       return {

@@ -6,6 +6,7 @@ import { ForbiddenError, type ProviderName } from '../domain/errors.js';
 export interface MediaTokenPayload {
   provider: ProviderName;
   merchantNo: string;
+  complaintId: string;
   url: string;
   /** Epoch seconds after which the URL is refused: a leaked URL stops working on its own. */
   expiresAt: number;
@@ -29,7 +30,7 @@ function mac(secret: KeyObject, body: string): Buffer {
  * with a merchant's keys. The payload is readable (it holds nothing secret), only not forgeable.
  */
 export function signMediaToken(secret: KeyObject, payload: MediaTokenPayload): string {
-  const body = Buffer.from(JSON.stringify([payload.provider, payload.merchantNo, payload.url, payload.expiresAt])).toString('base64url');
+  const body = Buffer.from(JSON.stringify([payload.provider, payload.merchantNo, payload.complaintId, payload.url, payload.expiresAt])).toString('base64url');
   return `${body}.${mac(secret, body).toString('base64url')}`;
 }
 
@@ -49,10 +50,12 @@ export function verifyMediaToken(secret: KeyObject, token: string, nowMs: number
   } catch {
     throw refuse();
   }
-  if (!Array.isArray(value) || value.length !== 4) throw refuse();
-  const [provider, merchantNo, url, expiresAt] = value as unknown[];
-  if (typeof provider !== 'string' || typeof merchantNo !== 'string' || typeof url !== 'string' || typeof expiresAt !== 'number') throw refuse();
+  if (!Array.isArray(value) || value.length !== 5) throw refuse();
+  const [provider, merchantNo, complaintId, url, expiresAt] = value as unknown[];
+  if (typeof provider !== 'string' || typeof merchantNo !== 'string' || typeof complaintId !== 'string' || typeof url !== 'string' || typeof expiresAt !== 'number') {
+    throw refuse();
+  }
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw refuse();
   if (nowMs / 1000 > expiresAt) throw new MediaTokenError('media URL expired: read the complaint again for a fresh one');
-  return { provider: provider as ProviderName, merchantNo, url, expiresAt };
+  return { provider: provider as ProviderName, merchantNo, complaintId, url, expiresAt };
 }

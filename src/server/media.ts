@@ -120,7 +120,7 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
       const payload = verifyMediaToken(tokenSecret, token, clock.now());
       const provider = registry.get({ provider: payload.provider, merchantNo: payload.merchantNo });
       const limit = Math.min(maxBytes, provider.limits.maxImageBytes > 0 ? provider.limits.maxImageBytes : maxBytes);
-      const download = await provider.downloadMedia(payload.url);
+      const download = await provider.downloadMedia({ url: payload.url, complaintId: payload.complaintId });
       const type = baseType(download.contentType);
       if (!IMAGE_TYPES.has(type)) throw new MediaContentError('media is not an image');
       if (download.contentLength !== null && download.contentLength > limit) throw new MediaContentError('media too large');

@@ -72,3 +72,41 @@ describe('media proxy /media/{token}', () => {
     await sandboxes.reset();
   });
 });
+
+describe('media proxy for Huishouqian (COMPLAINT_FILE_DOWNLOAD)', () => {
+  it('shows an image a reply carried, through the history entry’s gateway URL', async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(128, 3)]);
+    const { body: listed } = await gateway.graphql<{ complaints: { edges: { node: { id: string; merchant: { id: string } } }[] } }>(
+      `query { complaints(first: 1, filter: { providers: [HUISHOUQIAN], states: [PENDING] }) { edges { node { id merchant { id } } } } }`,
+    );
+    const complaint = listed.data?.complaints.edges[0]?.node;
+    if (complaint === undefined) throw new Error('no pending Huishouqian complaint');
+
+    const form = new FormData();
+    form.append('operations', JSON.stringify({
+      query: 'mutation($m: ID!, $f: File!) { uploadImage(merchantId: $m, file: $f) { __typename ... on UploadImageSuccess { mediaId } } }',
+      variables: { m: complaint.merchant.id, f: null },
+    }));
+    form.append('map', JSON.stringify({ 0: ['variables.f'] }));
+    form.append('0', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'proof.png');
+    const uploaded = (await (
+      await fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: { authorization: 'Bearer sandbox-admin', 'x-graphql-yoga-csrf': '1' } })
+    ).json()) as { data: { uploadImage: { mediaId: string } } };
+    const replied = await gateway.graphql(
+      `mutation($input: ReplyToComplaintInput!) { replyToComplaint(input: $input) { __typename } }`,
+      { input: { complaintId: complaint.id, text: '已处理，凭证见图', imageMediaIds: [uploaded.data.uploadImage.mediaId] } },
+    );
+    expect(replied.body.data).toEqual({ replyToComplaint: { __typename: 'ReplyToComplaintSuccess' } });
+
+    const { body } = await gateway.graphql<{ complaint: { negotiationHistory: { edges: { node: { images: string[] } }[] } } }>(
+      `query($id: ID!) { complaint(id: $id) { negotiationHistory(first: 50) { edges { node { images } } } } }`,
+      { id: complaint.id },
+    );
+    const url = body.data?.complaint.negotiationHistory.edges.flatMap((edge) => edge.node.images)[0];
+    expect(url).toMatch(/^\/media\//);
+    const response = await fetch(`${gateway.url}${url}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(png);
+  });
+});

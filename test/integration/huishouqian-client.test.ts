@@ -127,6 +127,25 @@ describe('Huishouqian client against the sandbox', () => {
     await expect(merchant.reply('1', { text: 'hi', imageMediaIds: ['1', '2', '3', '4', '5'], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('downloads the images of a complaint’s history (COMPLAINT_FILE_DOWNLOAD), and only that complaint’s', async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 7)]);
+    const { mediaId } = await merchant.uploadImage({ filename: 'proof.png', bytes: png });
+    const [target, other] = (await everyComplaint(merchant)).filter((c) => c.state.value !== 'PROCESSED');
+    if (!target || !other) throw new Error('no open complaints');
+    await merchant.reply(target.key.complaintId, { text: '已退款，凭证见图', imageMediaIds: [mediaId], jumpUrl: null, miniProgram: null });
+    const history = await merchant.getNegotiationHistory(target.key.complaintId, { limit: 50, offset: 0 });
+    const url = history.entries.flatMap((entry) => entry.images)[0];
+    if (url === undefined) throw new Error('the reply carries no image');
+
+    const download = await merchant.downloadMedia({ url, complaintId: target.key.complaintId });
+    expect(download.contentType).toBe('image/png');
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of download.body) chunks.push(chunk);
+    expect(Buffer.concat(chunks)).toEqual(png);
+    // The same URL named under another complaint is refused: a media URL opens nothing else.
+    await expect(merchant.downloadMedia({ url, complaintId: other.key.complaintId })).rejects.toBeInstanceOf(ValidationError);
+  });
+
   it('speaks the generic URL shape too: every method posted to /api/acquiring, routed by `method`', async () => {
     const stats = async () => (await (await fetch(`${sandbox.baseUrl}/sandbox/stats`)).json()) as Record<string, number>;
     const before = await stats();

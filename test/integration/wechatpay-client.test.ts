@@ -132,11 +132,11 @@ describe('WeChat Pay client against the sandbox', () => {
     const withMedia = await firstComplaint(direct, (c) => c.media.some((m) => m.urls.length > 0));
     const url = withMedia.media.flatMap((m) => m.urls)[0] as string;
     expect(url).toMatch(/%3D%3D$/);
-    const download = await direct.downloadMedia(url);
+    const download = await direct.downloadMedia({ url, complaintId: withMedia.key.complaintId });
     const chunks: Uint8Array[] = [];
     for await (const chunk of download.body) chunks.push(chunk);
     expect(Buffer.concat(chunks).subarray(1, 4).toString('latin1')).toMatch(/PNG|\u00d8\u00ff/);
-    await expect(direct.downloadMedia('https://evil.example/steal')).rejects.toBeInstanceOf(ValidationError);
+    await expect(direct.downloadMedia({ url: 'https://evil.example/steal', complaintId: withMedia.key.complaintId })).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('manages the notification URL', async () => {

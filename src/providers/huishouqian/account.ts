@@ -31,7 +31,7 @@ export interface HuishouqianAccount {
 }
 
 // Documented: list and detail. Inferred from third-party clients, each switchable off: the rest.
-const OFFERED: readonly Capability[] = ['LIST_COMPLAINTS', 'COMPLAINT_DETAIL', 'NEGOTIATION_HISTORY', 'REPLY', 'COMPLETE', 'IMAGE_UPLOAD', 'NOTIFICATIONS'];
+const OFFERED: readonly Capability[] = ['LIST_COMPLAINTS', 'COMPLAINT_DETAIL', 'NEGOTIATION_HISTORY', 'REPLY', 'COMPLETE', 'IMAGE_UPLOAD', 'IMAGE_DOWNLOAD', 'NOTIFICATIONS'];
 
 function parseNotificationBody(headers: Readonly<Record<string, string | undefined>>, body: Buffer): Record<string, string> {
   const text = body.toString('utf8');

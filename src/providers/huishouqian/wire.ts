@@ -55,6 +55,9 @@ export const historyResultSchema = z.object({
 export const commitResultSchema = z.object({ flag: z.boolean().nullish(), respCode: z.string(), respDesc: z.string().nullish() });
 export const uploadResultSchema = z.object({ fileId: z.union([z.string(), z.number()]).transform(String) });
 
+/** COMPLAINT_FILE_DOWNLOAD (spec 2, inferred): the file as base64 and its suffix. */
+export const downloadResultSchema = z.object({ bytes: z.string().regex(/^[A-Za-z0-9+/]*=*$/), suffix: z.string().nullish() });
+
 /** The decrypted notification content (spec 2.1). */
 export const notificationContentSchema = z.object({
   actionType: z.string().min(1),

@@ -229,9 +229,9 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
       return guarded(async () => ({ mediaId: (await client.uploadImage(image.filename, image.bytes)).media_id }));
     },
 
-    async downloadMedia(mediaUrl) {
+    async downloadMedia({ url }) {
       requireCapability('IMAGE_DOWNLOAD');
-      return guarded(() => client.downloadMedia(mediaUrl, WECHAT_PAY_LIMITS.maxImageBytes));
+      return guarded(() => client.downloadMedia(url, WECHAT_PAY_LIMITS.maxImageBytes));
     },
 
     async revealPayerPhone(complaint) {

@@ -9,7 +9,8 @@ import { isNetworkFailure, transportError } from '../http/to-provider-error.js';
 import { ENDPOINTS, MEDIA_PATH_PREFIX, QUOTA_PER_MINUTE, type EndpointName } from './endpoints.js';
 import { toDomainError } from './error-codes.js';
 import { WechatPayProtocolError } from './protocol/errors.js';
-import { detectImageType, imageContentType, MAX_IMAGE_BYTES, prepareImageUpload } from './protocol/image.js';
+import { detectImageType, imageContentType } from '../image-type.js';
+import { MAX_IMAGE_BYTES, prepareImageUpload } from './protocol/image.js';
 import { createRequestSigner } from './protocol/signer.js';
 import type { Verifier } from './protocol/verifier.js';
 import {

@@ -27,6 +27,8 @@ export interface HuishouqianSandbox {
 
 /** Both URL shapes (spec 1 and a third-party client): a path per method, or one path for all. */
 const GENERIC_PATH = '/api/acquiring';
+/** Where the sandbox says a history image lives; only COMPLAINT_FILE_DOWNLOAD can fetch it. */
+const MEDIA_URL_BASE = 'https://media.huishouqian.test/complaint-image/';
 const ROUTES: Record<string, { name: string; method: string }> = {
   '/complaint/query': { name: 'queryComplaints', method: 'COMPLAINT_QUERY' },
   '/complaint/queryHistory': { name: 'queryHistory', method: 'COMPLAINT_QUERY_HISTORY' },
@@ -90,7 +92,8 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
   let notificationUrl: string | null = null;
   let sequence = 0;
   const timers = new Set<NodeJS.Timeout>();
-  const uploads = new Set<string>();
+  /** Uploaded images by file id; a reply's images appear in its history entry as media URLs. */
+  const uploads = new Map<string, Buffer>();
 
   const reset = (): void => {
     complaints = seed ? seedComplaints([...merchants.keys()], clock.now()) : [];
@@ -174,7 +177,7 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
       const images = Array.isArray(business['responseImages']) ? business['responseImages'].map(String) : [];
       if (images.length > 4) throw new BusinessError('130009', '回复最多携带四张图片');
       if (images.some((id) => !uploads.has(id))) throw new BusinessError('130002', '图片不存在');
-      appendHistory(complaint, 'MERCHANT_RESPONSE', '商户', content, images);
+      appendHistory(complaint, 'MERCHANT_RESPONSE', '商户', content, images.map((id) => `${MEDIA_URL_BASE}${id}`));
       if (complaint.complaintState === 'PENDING') complaint.complaintState = 'PROCESSING';
       complaint.incomingUserResponse = 0;
       deliver(merchantNo, complaint.complaintId, 'MERCHANT_RESPONSE');
@@ -197,11 +200,19 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
       const isImage = (bytes[0] === 0xff && bytes[1] === 0xd8) || bytes.subarray(1, 4).toString('latin1') === 'PNG' || bytes.subarray(0, 2).toString('latin1') === 'BM';
       if (!isImage) throw new BusinessError('130008', '文件类型不合法');
       const fileId = String(7_000_000_000 + uploads.size + 1);
-      uploads.add(fileId);
+      uploads.set(fileId, bytes);
       return { fileId };
     },
-    downloadFile() {
-      throw new BusinessError('130002', '该投诉单没有可下载的图片');
+    downloadFile(merchantNo, business) {
+      const complaint = find(merchantNo, business['complaintId']);
+      const mediaUrl = business['mediaUrl'];
+      if (typeof business['mediaType'] !== 'string' || business['mediaType'] === '') throw new BusinessError('130002', 'mediaType 参数校验失败');
+      // Only media this complaint's history carries: the URL is not a key to other complaints' files.
+      const carried = typeof mediaUrl === 'string' && complaint.history.some((entry) => entry.imageList.includes(mediaUrl));
+      const bytes = carried ? uploads.get(mediaUrl.slice(MEDIA_URL_BASE.length)) : undefined;
+      if (bytes === undefined) throw new BusinessError('130002', '该投诉单没有这张图片');
+      const suffix = bytes[0] === 0xff ? 'jpg' : bytes[0] === 0x42 ? 'bmp' : 'png';
+      return { bytes: bytes.toString('base64'), suffix };
     },
   };
 

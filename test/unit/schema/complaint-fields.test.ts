@@ -54,12 +54,13 @@ describe('Complaint fields', () => {
     expect(verifyMediaToken(harness.mediaTokenSecret, token, HARNESS_NOW)).toEqual({
       provider: 'WECHAT_PAY',
       merchantNo: '1900000001',
+      complaintId: 'c1',
       url: 'https://provider.example/media/c1',
       expiresAt,
     });
     expect(() => verifyMediaToken(harness.mediaTokenSecret, token, (expiresAt + 1) * 1000)).toThrow(/expired/);
     const [body, mac] = token.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify(['WECHAT_PAY', '1900000001', 'http://169.254.169.254/', expiresAt])).toString('base64url');
+    const forged = Buffer.from(JSON.stringify(['WECHAT_PAY', '1900000001', 'c1', 'http://169.254.169.254/', expiresAt])).toString('base64url');
     expect(() => verifyMediaToken(harness.mediaTokenSecret, `${forged}.${mac}`, HARNESS_NOW)).toThrow(ForbiddenError);
     expect(() => verifyMediaToken(harness.mediaTokenSecret, `${body}.${mac.slice(1)}`, HARNESS_NOW)).toThrow(ForbiddenError);
   });

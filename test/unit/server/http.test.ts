@@ -186,17 +186,17 @@ describe('HTTP edge', () => {
     expect(await forged.json()).toEqual({ code: 'FORBIDDEN', message: 'invalid media token' });
 
     const inAnHour = Math.floor(Date.now() / 1000) + 3600;
-    const other = signMediaToken(createSecretKey(randomBytes(32)), { provider: 'WECHAT_PAY', merchantNo: '1900000001', url: 'https://x/y', expiresAt: inAnHour });
+    const other = signMediaToken(createSecretKey(randomBytes(32)), { provider: 'WECHAT_PAY', merchantNo: '1900000001', complaintId: 'c1', url: 'https://x/y', expiresAt: inAnHour });
     expect((await fetch(`${base}/media/${other}`)).status).toBe(403);
 
-    const expired = signMediaToken(secret, { provider: 'WECHAT_PAY', merchantNo: '1900000001', url: 'https://x/y', expiresAt: inAnHour - 7200 });
+    const expired = signMediaToken(secret, { provider: 'WECHAT_PAY', merchantNo: '1900000001', complaintId: 'c1', url: 'https://x/y', expiresAt: inAnHour - 7200 });
     const refused = await fetch(`${base}/media/${expired}`);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/expired/) });
   });
 
   it('answers 404 for a valid token of a merchant it does not serve', async () => {
-    const token = signMediaToken(secret, { provider: 'HUISHOUQIAN', merchantNo: 'M404', url: 'https://x/y', expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+    const token = signMediaToken(secret, { provider: 'HUISHOUQIAN', merchantNo: 'M404', complaintId: 'c1', url: 'https://x/y', expiresAt: Math.floor(Date.now() / 1000) + 3600 });
     const response = await fetch(`${base}/media/${token}`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });

@@ -1,23 +1,8 @@
 import { createHash } from 'node:crypto';
+import { detectImageType, type ImageType } from '../../image-type.js';
 import { ImageRejectedError } from './errors.js';
 
-export type ImageType = 'jpg' | 'png' | 'bmp';
-
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
-
-const CONTENT_TYPES: Record<ImageType, string> = { jpg: 'image/jpeg', png: 'image/png', bmp: 'image/bmp' };
-
-/** The type by content (magic bytes); a file's name proves nothing. */
-export function detectImageType(bytes: Uint8Array): ImageType | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
-  if (bytes.length >= 8 && Buffer.from(bytes.subarray(0, 8)).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if (bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d) return 'bmp';
-  return null;
-}
-
-export function imageContentType(type: ImageType): string {
-  return CONTENT_TYPES[type];
-}
 
 export interface PreparedImage {
   type: ImageType;

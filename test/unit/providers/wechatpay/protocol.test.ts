@@ -11,7 +11,8 @@ import {
   TimestampSkewError,
   UnknownSerialError,
 } from '../../../../src/providers/wechatpay/protocol/errors.js';
-import { detectImageType, prepareImageUpload } from '../../../../src/providers/wechatpay/protocol/image.js';
+import { detectImageType } from '../../../../src/providers/image-type.js';
+import { prepareImageUpload } from '../../../../src/providers/wechatpay/protocol/image.js';
 import { loadPrivateKey } from '../../../../src/providers/wechatpay/protocol/keys.js';
 import { openNotification } from '../../../../src/providers/wechatpay/protocol/notification.js';
 import { decryptOaep, encryptOaep } from '../../../../src/providers/wechatpay/protocol/rsa-oaep.js';
