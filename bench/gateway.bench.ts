@@ -1,10 +1,11 @@
 /**
  * The gateway's own cost (issue 4's benchmark).
  *
- * Method: the gateway runs as `npm start` does (sandbox mode: both sandboxes in its process, seed
- * data, memory cache) in a child process, so its RSS is its own; a plain yoga server answering
- * `{ hello }` runs in another child. The load comes from autocannon in this process, over HTTP on
- * 127.0.0.1; the machine's 2 cores are shared by the load generator and the server under load.
+ * Method: the gateway runs in real mode (a config file made from the sandboxes' keys; memory cache,
+ * response cache on, tsx as the loader) in a child process, so its RSS is its own; the sandboxes
+ * run in this process; a plain yoga server answering `{ hello }` runs in another child. The load
+ * comes from autocannon in this process, over HTTP on 127.0.0.1; the machine's 2 cores are shared
+ * by the load generator and the server under load.
  * (1) complaint(id) through GraphQL vs getComplaint through the WeChat Pay client directly, both
  * uncached (each call a complaint nobody read before), sequentially, median of each; once against
  * the sandbox as it is (~3 ms an upstream call) and once with 50 ms of injected upstream latency,
@@ -13,18 +14,19 @@
  * the same way. (4) the gateway's peak RSS (VmHWM) after (2).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { configFromSandboxKeys, type ConfigFileInput } from '../src/config.js';
 import { addDays, beijingToday } from '../src/domain/local-date.js';
 import type { ComplaintProvider } from '../src/providers/provider.js';
 import { createWechatPayAccount } from '../src/providers/wechatpay/account.js';
-import type { SandboxKeysFile } from '../src/sandbox/sandbox-keys.js';
 import { complaintGlobalId } from '../src/schema/global-id.js';
 import { SANDBOX_ADMIN_TOKEN } from '../src/server/auth/demo-tokens.js';
+import { startSandboxes } from '../test/helpers/start-sandboxes.js';
 import { wechatPayAccountsFromKeys } from '../test/helpers/wechatpay-account.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -39,8 +41,8 @@ interface Child {
 }
 
 /** A TypeScript entry point in its own node process (tsx as a loader, so the PID is the server's). */
-async function startChild(entry: string, env: Record<string, string>, ready: RegExp): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startChild(entry: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
@@ -113,14 +115,22 @@ async function load(url: string, body: string): Promise<autocannon.Result> {
 
 export async function runGatewayBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'gateway-bench-'));
-  const keysFile = join(dir, 'sandbox-keys.json');
-  const gateway = await startChild('src/main.ts', { PORT: '0', SANDBOX_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', GRAPHIQL: 'false' }, /listening on/);
-  const plain = await startChild('bench/plain-yoga-server.ts', {}, /listening on/);
+  // The gateway in real mode (a config file), so its RSS is its own: the sandboxes live here.
+  const sandboxes = await startSandboxes({ enforceRateLimits: false });
+  const keys = sandboxes.keys;
+  const configFile = join(dir, 'gateway.json');
+  const config: ConfigFileInput = {
+    ...configFromSandboxKeys(keys),
+    server: { port: 0, graphiql: false },
+    eventLog: { store: 'sqlite', path: join(dir, 'events.sqlite') },
+  };
+  await writeFile(configFile, JSON.stringify(config));
+  const gateway = await startChild('src/main.ts', ['--config', configFile], { LOG_LEVEL: 'warn' }, /listening on/);
+  const plain = await startChild('bench/plain-yoga-server.ts', [], {}, /listening on/);
   try {
     const gatewayUrl = urlFrom(gateway.lines, /listening on (http:\/\/\S+)/);
-    const wechatSandbox = urlFrom(gateway.lines, /WeChat Pay sandbox (http:\/\/\S+?),/);
+    const wechatSandbox = sandboxes.wechatpay.baseUrl;
     const startedRss = await rssMb(gateway.process.pid as number, 'VmRSS');
-    const keys = JSON.parse(await readFile(keysFile, 'utf8')) as SandboxKeysFile;
     if (keys.wechatpay === undefined) throw new Error('no WeChat Pay sandbox keys');
     const accountOptions = wechatPayAccountsFromKeys(keys.wechatpay)[0];
     if (accountOptions === undefined) throw new Error('no WeChat Pay account');
@@ -169,11 +179,12 @@ export async function runGatewayBench(): Promise<void> {
     console.log(`(3) plain yoga { hello }, same load: ${Math.round(hello.requests.average)} req/s, p50 ${hello.latency.p50} ms, p99 ${hello.latency.p99} ms`);
     console.log(`    (2)/(3) = ${versus.toFixed(2)} (target ≥ ${TARGETS.versusPlainYoga}: ${verdict(versus >= TARGETS.versusPlainYoga)})`);
     console.log(
-      `(4) gateway peak RSS (VmHWM, sandboxes and tsx in the same process): ${rss.toFixed(0)} MB, ${startedRss.toFixed(0)} MB idle after start ` +
+      `(4) gateway peak RSS (VmHWM, real mode, tsx loader): ${rss.toFixed(0)} MB, ${startedRss.toFixed(0)} MB idle after start ` +
         `(target ≤ ${TARGETS.rssMb} MB: ${verdict(rss <= TARGETS.rssMb)})`,
     );
   } finally {
     await Promise.all([gateway.stop(), plain.stop()]);
+    await sandboxes.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

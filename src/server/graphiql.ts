@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
 /** One GraphiQL tab: an example operation from schema/operations. */
@@ -73,14 +72,16 @@ export function createGraphiQLOptions(options: GraphiQLPageOptions): GraphiQLOpt
 /**
  * yoga's `renderGraphiQL`: the page with every asset inlined (script, styles, Monaco workers as
  * blob URLs) from @graphql-yoga/render-graphiql, because yoga's default page loads them from a CDN
- * and is blank offline. The page is ~9 MB, so each distinct option set is rendered once.
+ * and is blank offline. The package holds ~80 MB once loaded, so it is loaded on the first page
+ * request (never, with GraphiQL off); the page is ~9 MB, so each distinct option set is rendered once.
  */
-export function createOfflineGraphiQLRenderer(): (options: GraphiQLOptions) => string {
+export function createOfflineGraphiQLRenderer(): (options: GraphiQLOptions) => Promise<string> {
   const pages = new Map<string, string>();
-  return (options) => {
+  return async (options) => {
     const key = JSON.stringify(options);
     let page = pages.get(key);
     if (page === undefined) {
+      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
       page = renderGraphiQL(options);
       pages.set(key, page);
     }
