@@ -144,7 +144,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }),
     );
   }
-  const principalOf = (request: Request) => accessTokens.authenticate(request.headers.get('authorization'));
+  // Asked by auth, the response cache and the context: hash the token once per request.
+  const principals = new WeakMap<Request, Principal | null>();
+  const principalOf = (request: Request): Principal | null => {
+    let principal = principals.get(request);
+    if (principal === undefined) {
+      principal = accessTokens.authenticate(request.headers.get('authorization'));
+      principals.set(request, principal);
+    }
+    return principal;
+  };
   // After usePartialErrors, so that a result missing a failed provider carries its error and is not cached.
   const responseCache: YogaPlugin[] =
     responseCacheTtlMs > 0
@@ -173,6 +182,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logging: false,
     maskedErrors: { maskError: createMaskError(logger), isDev: development },
     context: ({ request }) => createContext(request, contextDeps),
-    plugins: [useAuth(accessTokens, graphqlEndpoint), ...hardening, usePartialErrors(), ...responseCache, useRequestErrorCodes(), ...plugins],
+    plugins: [useAuth(principalOf, graphqlEndpoint), ...hardening, usePartialErrors(), ...responseCache, useRequestErrorCodes(), ...plugins],
   });
 }
