@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../../src/domain/errors.js';
 import { addDays, beijingToday } from '../../src/domain/local-date.js';
+import { systemClock } from '../../src/providers/http/clock.js';
 import { createHuishouqianAccount, type HuishouqianAccount, type HuishouqianAccountOptions } from '../../src/providers/huishouqian/account.js';
+import { createHuishouqianClient } from '../../src/providers/huishouqian/client.js';
+import { rsa2Scheme } from '../../src/providers/huishouqian/protocol/signer.js';
+import { queryResultSchema } from '../../src/providers/huishouqian/wire.js';
 import type { ComplaintProvider, ReceivedNotification } from '../../src/providers/provider.js';
 import { startHuishouqianSandbox, type HuishouqianSandbox } from '../../src/sandbox/huishouqian/server.js';
 import { huishouqianAccountFromKeys } from '../helpers/huishouqian-account.js';
@@ -125,6 +129,23 @@ describe('Huishouqian client against the sandbox', () => {
     expect(mediaId).toMatch(/^\d+$/);
     await expect(merchant.uploadImage({ filename: 'a.png', bytes: Buffer.from('not an image') })).rejects.toBeInstanceOf(ValidationError);
     await expect(merchant.reply('1', { text: 'hi', imageMediaIds: ['1', '2', '3', '4', '5'], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('queries by merchantTradeNo and by agentMerchantNo, and refuses a wrong agent (130006)', async () => {
+    const first = options.merchants[0];
+    if (first === undefined) throw new Error('no merchant');
+    const { merchantNo, privateKey, signKey } = first;
+    const client = createHuishouqianClient({ baseUrl: options.baseUrl, merchantNo, privateKey, signKey, platformPublicKey: options.platformPublicKey, scheme: rsa2Scheme, clock: systemClock });
+    const [some] = await everyComplaint(merchant);
+    const tradeNo = some?.orders[0]?.outTradeNo;
+    if (tradeNo === undefined) throw new Error('no order number in the seed');
+    const byTrade = await client.call('queryComplaints', { merchantTradeNo: tradeNo, limit: 10 }, queryResultSchema);
+    expect(byTrade.data?.map((c) => c.complaintId)).toEqual([some?.key.complaintId]);
+    const range = { beginDate: addDays(today, -29), endDate: today, limit: 500 };
+    const byAgent = await client.call('queryComplaints', { ...range, agentMerchantNo: options.agentMerchantNo }, queryResultSchema);
+    expect(byAgent.data?.length).toBeGreaterThan(0);
+    expect(byAgent.data?.every((c) => c.merchantNo === first.merchantNo)).toBe(true);
+    await expect(client.call('queryComplaints', { ...range, agentMerchantNo: '999999999999' }, queryResultSchema)).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('downloads the images of a complaint’s history (COMPLAINT_FILE_DOWNLOAD), and only that complaint’s', async () => {
