@@ -9,7 +9,7 @@ import type { Merchant } from '../domain/merchant.js';
 import { createLoaders, type Loaders } from '../loaders/create-loaders.js';
 import { systemClock, type Clock } from '../providers/http/clock.js';
 import { createScopedRegistry, type ProviderRegistry } from '../providers/registry.js';
-import { MEDIA_URL_TTL_SECONDS, signMediaToken, type MediaTokenPayload } from '../server/media-token.js';
+import { mediaUrlExpiry, signMediaToken, type MediaTokenPayload } from '../server/media-token.js';
 
 /** What the schema needs from the process; a subset of GatewayDeps. */
 export interface SchemaDeps {
@@ -75,10 +75,7 @@ export function createContext(request: Request, deps: SchemaDeps): Context {
     logger: deps.logger,
     loaders: createLoaders({ registry, cache: deps.cache }),
     clock,
-    mediaUrl: (payload) =>
-      deps.mediaUrlBase(
-        signMediaToken(deps.mediaTokenSecret, { ...payload, expiresAt: Math.floor(clock.now() / 1000) + MEDIA_URL_TTL_SECONDS }),
-      ),
+    mediaUrl: (payload) => deps.mediaUrlBase(signMediaToken(deps.mediaTokenSecret, { ...payload, expiresAt: mediaUrlExpiry(clock.now()) })),
     reportPartialError: (error) => {
       partialErrors.push(error);
     },

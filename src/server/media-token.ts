@@ -15,6 +15,15 @@ export interface MediaTokenPayload {
 /** Long enough for a console page that stays open; fresh URLs come with every read of the complaint. */
 export const MEDIA_URL_TTL_SECONDS = 60 * 60;
 
+/**
+ * When a media URL made now expires: the end of the next whole TTL period, so it lives one to two
+ * periods and stays the same URL within a period, which lets browsers cache the image instead of
+ * downloading it through the provider's signed (and rate-limited) endpoint on every page view.
+ */
+export function mediaUrlExpiry(nowMs: number): number {
+  return (Math.floor(nowMs / 1000 / MEDIA_URL_TTL_SECONDS) + 2) * MEDIA_URL_TTL_SECONDS;
+}
+
 const MAX_TOKEN_CHARS = 8192;
 
 /** A media URL that is forged, tampered with or expired; its message is safe to show. */

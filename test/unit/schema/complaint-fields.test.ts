@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { complaintGlobalId } from '../../../src/schema/global-id.js';
-import { MEDIA_URL_TTL_SECONDS, verifyMediaToken } from '../../../src/server/media-token.js';
+import { MEDIA_URL_TTL_SECONDS, mediaUrlExpiry, verifyMediaToken } from '../../../src/server/media-token.js';
 import { ForbiddenError } from '../../../src/domain/errors.js';
 import { createFakeProvider, makeComplaint } from '../../helpers/fake-provider.js';
 import { createHarness, HARNESS_NOW } from './harness.js';
@@ -50,7 +50,11 @@ describe('Complaint fields', () => {
     const url: string = complaint.media[0].urls[0];
     expect(url.startsWith('http://gateway.test/media/')).toBe(true);
     const token = url.slice('http://gateway.test/media/'.length);
-    const expiresAt = HARNESS_NOW / 1000 + MEDIA_URL_TTL_SECONDS;
+    const expiresAt = mediaUrlExpiry(HARNESS_NOW);
+    // One to two periods from now, the same URL for every read within a period.
+    expect(expiresAt - HARNESS_NOW / 1000).toBeGreaterThan(MEDIA_URL_TTL_SECONDS);
+    expect(expiresAt - HARNESS_NOW / 1000).toBeLessThanOrEqual(2 * MEDIA_URL_TTL_SECONDS);
+    expect(mediaUrlExpiry(HARNESS_NOW + 1000)).toBe(expiresAt);
     expect(verifyMediaToken(harness.mediaTokenSecret, token, HARNESS_NOW)).toEqual({
       provider: 'WECHAT_PAY',
       merchantNo: '1900000001',
