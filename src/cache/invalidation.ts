@@ -24,8 +24,8 @@ export async function invalidateComplaint(cache: CacheStore, key: ComplaintKey):
   await invalidateResponses(cache);
 }
 
-/** The merchant's notification URL was created, changed or deleted. */
-export async function invalidateNotificationUrl(cache: CacheStore, merchant: MerchantKey): Promise<void> {
-  await cache.delete([cacheKeys.notificationUrl(merchant)]);
+/** The notification URL these merchants share (one provider account) was created, changed or deleted. */
+export async function invalidateNotificationUrls(cache: CacheStore, merchants: readonly MerchantKey[]): Promise<void> {
+  await cache.delete(merchants.map((merchant) => cacheKeys.notificationUrl(merchant)));
   await invalidateResponses(cache);
 }

@@ -14,3 +14,8 @@ export interface Merchant {
   accountNo: string;
   capabilities: Capability[];
 }
+
+/** Whether two merchants are served by the same provider account (and so share its settings). */
+export function sameAccount(a: Merchant, b: Merchant): boolean {
+  return a.provider === b.provider && a.accountNo === b.accountNo;
+}

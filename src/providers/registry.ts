@@ -13,19 +13,15 @@ export interface ProviderRegistry {
   get(merchant: MerchantKey): ComplaintProvider;
 }
 
-export function createProviderRegistry(providers: readonly ComplaintProvider[]): ProviderRegistry {
-  return createRegistryOf(providers);
-}
-
 /**
  * The registry as one caller sees it: merchants it was not granted do not exist for it, so every
  * lookup (lists, ids, loaders, mutations) fails for them exactly as for an unknown merchant.
  */
 export function createScopedRegistry(registry: ProviderRegistry, allows: (merchant: MerchantKey) => boolean): ProviderRegistry {
-  return createRegistryOf(registry.providers.filter((provider) => allows(provider.merchant)));
+  return createProviderRegistry(registry.providers.filter((provider) => allows(provider.merchant)));
 }
 
-function createRegistryOf(providers: readonly ComplaintProvider[]): ProviderRegistry {
+export function createProviderRegistry(providers: readonly ComplaintProvider[]): ProviderRegistry {
   const byMerchant = new Map<string, ComplaintProvider>();
   for (const provider of providers) {
     const id = merchantKeyToString(provider.merchant);

@@ -5,7 +5,7 @@ import type { CacheStore } from '../cache/store.js';
 import type { EventLog } from '../events/event-log.js';
 import { mayAccessMerchant, type Principal } from '../domain/access.js';
 import { UnauthenticatedError } from '../domain/errors.js';
-import type { Merchant } from '../domain/merchant.js';
+import { sameAccount, type Merchant } from '../domain/merchant.js';
 import { createLoaders, type Loaders } from '../loaders/create-loaders.js';
 import { systemClock, type Clock } from '../providers/http/clock.js';
 import { createScopedRegistry, type ProviderRegistry } from '../providers/registry.js';
@@ -67,9 +67,7 @@ export function createContext(request: Request, deps: SchemaDeps): Context {
     principal,
     registry,
     mayAdministerAccount: (merchant) =>
-      deps.registry.merchants
-        .filter((other) => other.provider === merchant.provider && other.accountNo === merchant.accountNo)
-        .every((other) => mayAccessMerchant(principal, other)),
+      deps.registry.merchants.filter((other) => sameAccount(other, merchant)).every((other) => mayAccessMerchant(principal, other)),
     cache: deps.cache,
     eventLog: deps.eventLog,
     logger: deps.logger,

@@ -168,6 +168,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
             },
             // Decrypted phones are never kept, in memory or in a shared Redis.
             ttlPerSchemaCoordinate: { 'Complaint.payerPhone': 0 },
+            // invalidation.ts already drops every response on each data change, mutations included.
+            invalidateViaMutation: false,
             includeExtensionMetadata: false,
           }),
         ]

@@ -26,7 +26,7 @@ export type HuishouqianEndpointName = keyof typeof HUISHOUQIAN_ENDPOINTS;
  * `generic`, the single gateway path a third-party PHP client uses, where `method` alone routes.
  */
 export type HuishouqianUrlShape = 'per-method' | 'generic';
-export const GENERIC_PATH = '/api/acquiring';
+const GENERIC_PATH = '/api/acquiring';
 
 export function endpointPath(name: HuishouqianEndpointName, shape: HuishouqianUrlShape): string {
   return shape === 'generic' ? GENERIC_PATH : HUISHOUQIAN_ENDPOINTS[name].path;

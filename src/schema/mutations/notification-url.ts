@@ -1,6 +1,7 @@
-import { invalidateNotificationUrl } from '../../cache/invalidation.js';
+import { invalidateNotificationUrls } from '../../cache/invalidation.js';
 import type { MerchantKey } from '../../domain/complaint-key.js';
 import { ForbiddenError, ValidationError } from '../../domain/errors.js';
+import { sameAccount } from '../../domain/merchant.js';
 import type { ComplaintProvider } from '../../providers/provider.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -58,12 +59,10 @@ async function changeUrl(
     );
   }
   // Every merchant of the account shares the URL: none may keep showing the old one.
-  const sharing = context.registry.merchants.filter(
-    (other) => other.provider === provider.merchant.provider && other.accountNo === provider.merchant.accountNo,
-  );
+  const sharing = context.registry.merchants.filter((other) => sameAccount(other, provider.merchant));
   const forget = async (): Promise<void> => {
     for (const other of sharing) context.loaders.notificationUrl.clear(other);
-    await Promise.all(sharing.map((other) => invalidateNotificationUrl(context.cache, other)));
+    await invalidateNotificationUrls(context.cache, sharing);
   };
   let url: string | null;
   try {
