@@ -11,7 +11,9 @@
  * the sandbox as it is (~3 ms an upstream call) and once with 50 ms of injected upstream latency,
  * nearer a real provider. (2) a warm-cache page of 50 complaints with the fields a console shows,
  * as sandbox-admin, 50 connections for 8 s after 2 s of warm-up. (3) `{ hello }` on plain yoga
- * the same way. (4) the gateway's peak RSS (VmHWM) after (2).
+ * the same way. (4) the gateway's peak RSS (VmHWM) after (2). (5) upstream calls, counted at the
+ * sandbox, of complaint reads with history and media and of a download of one of their images:
+ * the ownership checks must reuse the detail the read fetched (one detail call per complaint).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -33,6 +35,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}` };
 const TARGETS = { ratio: 1.1, versusPlainYoga: 1.0, p99Ms: 25, rssMb: 150 };
 const DETAIL_CALLS = 25;
+const OWNERSHIP_READS = 10;
 
 interface Child {
   process: ChildProcess;
@@ -107,6 +110,29 @@ async function detailRatio(gatewayUrl: string, direct: ComplaintProvider, ids: s
   return { graphqlMs: median(viaGraphql), directMs: median(viaClient) };
 }
 
+/** (5): what the reads cost upstream, from the sandbox's own counters. */
+async function ownershipCalls(gatewayUrl: string, sandboxUrl: string, direct: ComplaintProvider, ids: string[]): Promise<{ detail: number; history: number; detailForMedia: number }> {
+  const stats = async (): Promise<Record<string, number>> => (await (await fetch(`${sandboxUrl}/sandbox/stats`)).json()) as Record<string, number>;
+  const before = await stats();
+  let mediaUrl: string | undefined;
+  for (const complaintId of ids) {
+    const answer = await graphql(gatewayUrl, 'query($id: ID!) { complaint(id: $id) { id negotiationHistory(first: 5) { edges { node { logId } } } media { urls } } }', {
+      id: complaintGlobalId({ ...direct.merchant, complaintId }),
+    });
+    if (answer.errors !== undefined) throw new Error(`complaint(id) failed: ${JSON.stringify(answer.errors)}`);
+    mediaUrl ??= (answer.data as { complaint: { media: { urls: string[] }[] } }).complaint.media[0]?.urls[0];
+  }
+  const read = await stats();
+  if (mediaUrl !== undefined) {
+    const image = await fetch(new URL(mediaUrl, gatewayUrl));
+    if (!image.ok) throw new Error(`media download failed: ${image.status}`);
+    await image.arrayBuffer();
+  }
+  const after = await stats();
+  const delta = (to: Record<string, number>, from: Record<string, number>, name: string): number => (to[name] ?? 0) - (from[name] ?? 0);
+  return { detail: delta(read, before, 'getComplaint'), history: delta(read, before, 'getNegotiationHistory'), detailForMedia: delta(after, read, 'getComplaint') };
+}
+
 async function load(url: string, body: string): Promise<autocannon.Result> {
   const options = { url, method: 'POST' as const, headers: HEADERS, body, connections: 50 };
   await autocannon({ ...options, duration: 2 });
@@ -119,8 +145,12 @@ export async function runGatewayBench(): Promise<void> {
   const sandboxes = await startSandboxes({ enforceRateLimits: false });
   const keys = sandboxes.keys;
   const configFile = join(dir, 'gateway.json');
+  const fromKeys = configFromSandboxKeys(keys);
+  // Figures of the gateway's own speed, not of its provider budgets (28 details per 10 s): lifted here.
+  const unlimited = { limits: { list: 100_000, history: 100_000, media: 100_000 } };
   const config: ConfigFileInput = {
-    ...configFromSandboxKeys(keys),
+    ...fromKeys,
+    providers: { ...fromKeys.providers, wechatpay: (fromKeys.providers?.wechatpay ?? []).map((account) => ({ ...account, ...unlimited })) },
     server: { port: 0, graphiql: false },
     eventLog: { store: 'sqlite', path: join(dir, 'events.sqlite') },
   };
@@ -134,17 +164,17 @@ export async function runGatewayBench(): Promise<void> {
     if (keys.wechatpay === undefined) throw new Error('no WeChat Pay sandbox keys');
     const accountOptions = wechatPayAccountsFromKeys(keys.wechatpay)[0];
     if (accountOptions === undefined) throw new Error('no WeChat Pay account');
-    const direct = createWechatPayAccount(accountOptions).providers[0] as ComplaintProvider;
+    const direct = createWechatPayAccount({ ...accountOptions, ...unlimited }).providers[0] as ComplaintProvider;
     const today = beijingToday(new Date());
     const ids: string[] = [];
-    for (let days = 0; days < 120 && ids.length < 4 * DETAIL_CALLS; days += 30) {
+    for (let days = 0; days < 120 && ids.length < 4 * DETAIL_CALLS + OWNERSHIP_READS; days += 30) {
       for (let offset = 0; ; offset += 50) {
         const page = await direct.listComplaints({ from: addDays(today, -days - 29), to: addDays(today, -days), limit: 50, offset });
         ids.push(...page.complaints.map((complaint) => complaint.key.complaintId));
         if (page.complaints.length < 50) break;
       }
     }
-    if (ids.length < 4 * DETAIL_CALLS) throw new Error(`only ${ids.length} complaints to read`);
+    if (ids.length < 4 * DETAIL_CALLS + OWNERSHIP_READS) throw new Error(`only ${ids.length} complaints to read`);
 
     const local = await detailRatio(gatewayUrl, direct, ids.slice(0, 2 * DETAIL_CALLS));
     const fault = await fetch(`${wechatSandbox}/sandbox/faults`, {
@@ -155,6 +185,8 @@ export async function runGatewayBench(): Promise<void> {
     if (!fault.ok) throw new Error(`latency fault refused: ${fault.status}`);
     const remote = await detailRatio(gatewayUrl, direct, ids.slice(2 * DETAIL_CALLS, 4 * DETAIL_CALLS));
     await fetch(`${wechatSandbox}/sandbox/reset`, { method: 'POST' });
+
+    const ownership = await ownershipCalls(gatewayUrl, wechatSandbox, direct, ids.slice(4 * DETAIL_CALLS, 4 * DETAIL_CALLS + OWNERSHIP_READS));
 
     const page = JSON.stringify({
       query: `query($filter: ComplaintFilterInput) { complaints(first: 50, filter: $filter) { edges { node { id provider complaintId state complainedAt detail problemType userComplaintTimes incomingUserResponse applyRefundAmount orders { outTradeNo amount } merchant { name } } } pageInfo { endCursor hasNextPage } } }`,
@@ -181,6 +213,11 @@ export async function runGatewayBench(): Promise<void> {
     console.log(
       `(4) gateway peak RSS (VmHWM, real mode, tsx loader): ${rss.toFixed(0)} MB, ${startedRss.toFixed(0)} MB idle after start ` +
         `(target ≤ ${TARGETS.rssMb} MB: ${verdict(rss <= TARGETS.rssMb)})`,
+    );
+    const oneDetailEach = ownership.detail === OWNERSHIP_READS && ownership.detailForMedia === 0;
+    console.log(
+      `(5) ${OWNERSHIP_READS} uncached complaint(id) reads with history and media: ${ownership.detail} detail, ${ownership.history} history calls upstream; ` +
+        `then one image through /media/: ${ownership.detailForMedia} more detail calls (target: one detail per complaint, none for the ownership checks: ${verdict(oneDetailEach)})`,
     );
   } finally {
     await Promise.all([gateway.stop(), plain.stop()]);

@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { invalidateComplaint } from './cache/invalidation.js';
 import { createCacheStore, type CacheStore } from './cache/store.js';
 import type { GatewayConfig } from './config.js';
-import { complaintKeyToString } from './domain/complaint-key.js';
+import { complaintKeyToString, merchantKeyToString } from './domain/complaint-key.js';
 import type { ComplaintEvent } from './domain/events.js';
 import { createEventLog, type EventLog } from './events/event-log.js';
 import { createHuishouqianAccount } from './providers/huishouqian/account.js';
+import { createBudgetStore, type BudgetStore } from './providers/http/budget-store.js';
 import type { Clock } from './providers/http/clock.js';
 import type { ComplaintProvider, NotificationReceiver } from './providers/provider.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
@@ -45,30 +46,41 @@ export interface App {
 
 const OPERATIONS_DIR = fileURLToPath(new URL('../schema/operations/', import.meta.url));
 
-function buildProviders(config: GatewayConfig, clock: Clock | undefined) {
+function buildProviders(config: GatewayConfig, clock: Clock | undefined, budgetStore: BudgetStore) {
   const providers: ComplaintProvider[] = [];
+  // Merchant → the `{account}` of the webhook that hears its provider account.
+  const webhookAccounts = new Map<string, string>();
   const wechatpayReceivers = new Map<string, NotificationReceiver>();
   const huishouqianReceivers = new Map<string, NotificationReceiver>();
   const upstreams: Upstream[] = [];
   const withClock = clock === undefined ? {} : { clock };
   for (const { account, ...options } of config.providers.wechatpay) {
-    const built = createWechatPayAccount({ ...options, ...withClock });
+    const built = createWechatPayAccount({ ...options, ...withClock, budgetStore });
     providers.push(...built.providers);
+    for (const provider of built.providers) webhookAccounts.set(merchantKeyToString(provider.merchant), account);
     wechatpayReceivers.set(account, built.notifications);
     upstreams.push({ name: 'WECHAT_PAY', baseUrl: options.baseUrl });
   }
   for (const { account, ...options } of config.providers.huishouqian) {
     const built = createHuishouqianAccount({ ...options, ...withClock });
     providers.push(...built.providers);
+    for (const provider of built.providers) webhookAccounts.set(merchantKeyToString(provider.merchant), account);
     huishouqianReceivers.set(account, built.notifications);
     upstreams.push({ name: 'HUISHOUQIAN', baseUrl: options.baseUrl });
   }
-  return { providers, wechatpayReceivers, huishouqianReceivers, upstreams };
+  return { providers, webhookAccounts, wechatpayReceivers, huishouqianReceivers, upstreams };
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger, clock } = options;
-  const { providers, wechatpayReceivers, huishouqianReceivers, upstreams } = buildProviders(config, clock);
+  // Provider budgets live where the cache does: instances sharing a Redis share one budget per account.
+  const budgetStore = await createBudgetStore({
+    ...(config.cache.kind === 'redis' ? { kind: 'redis', url: config.cache.url, keyPrefix: `${config.cache.keyPrefix}provider-budget` } : { kind: 'memory' }),
+    onError: (error) => {
+      logger.warn({ errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'provider budget store failure: counting per process');
+    },
+  });
+  const { providers, webhookAccounts, wechatpayReceivers, huishouqianReceivers, upstreams } = buildProviders(config, clock, budgetStore);
   const registry = createProviderRegistry(providers);
   const cache = createCacheStore({
     ...config.cache,
@@ -94,6 +106,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(clock === undefined ? {} : { clock }),
     options: {
       mediaUrlBase: (token) => `/media/${token}`,
+      webhooks: { publicBaseUrl: config.server.publicBaseUrl, accountOf: (merchant) => webhookAccounts.get(merchantKeyToString(merchant)) },
       development: config.server.development,
       introspection: config.server.introspection,
       limits: config.server.limits,
@@ -111,7 +124,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   });
 
-  // A notification changes the complaint: evict it once per complaint, whatever the batch holds.
+  // A notification changes the complaint: evict it once per complaint, whatever the batch holds,
+  // and only the responses that may show its merchant. Only first deliveries get here: a redelivered
+  // or replayed notification evicts nothing, so no one can flush caches by resending a stored one
+  // (a crash before this ran leaves the cached data until its TTL, at most 5 minutes).
   const onAccepted = async (events: readonly ComplaintEvent[]): Promise<void> => {
     const keys = new Map(events.map((event) => [complaintKeyToString(event.complaint), event.complaint]));
     await Promise.all([...keys.values()].map((key) => invalidateComplaint(cache, key)));
@@ -132,7 +148,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     maxWebhookBodyBytes: config.server.maxWebhookBodyBytes,
     maxGraphqlBodyBytes: { json: config.server.maxRequestBodyBytes, multipart: config.server.maxUploadBodyBytes },
-    media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, logger, ...(clock === undefined ? {} : { clock }) }),
+    media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, cache, logger, ...(clock === undefined ? {} : { clock }) }),
     logger,
   });
 
@@ -142,7 +158,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cache,
     eventLog,
     async close() {
-      await Promise.allSettled([eventLog.close(), cache.close()]);
+      await Promise.allSettled([eventLog.close(), cache.close(), budgetStore.close()]);
     },
   };
 }

@@ -7,9 +7,11 @@ import type { CacheStoreConfig } from './cache/store.js';
 import { SCOPES, type MerchantGrant } from './domain/access.js';
 import { CAPABILITIES } from './domain/capability.js';
 import { PROVIDERS } from './domain/complaint-key.js';
+import { publicBaseUrlProblem } from './domain/webhook-url.js';
 import type { EventLogConfig } from './events/event-log.js';
 import type { HuishouqianAccountOptions } from './providers/huishouqian/account.js';
 import type { WechatPayAccountOptions } from './providers/wechatpay/account.js';
+import { QUOTA_NAMES } from './providers/wechatpay/endpoints.js';
 import type { SandboxKeysFile } from './sandbox/sandbox-keys.js';
 import type { AccessTokenConfig } from './server/auth/access-tokens.js';
 import { sandboxDemoTokens } from './server/auth/demo-tokens.js';
@@ -94,6 +96,12 @@ const wechatPayAccountInput = z.strictObject({
   merchants: z.array(z.strictObject({ mchid: merchantNo, name: z.string().min(1) })).min(1, 'must list at least one merchant'),
   timeoutMs: z.int().positive().max(120_000).default(CONFIG_DEFAULTS.providerTimeoutMs),
   capabilities: capabilitySwitches.optional(),
+  /** Calls per minute per endpoint group where they differ from the published ones, e.g. `{"list": 300}`. */
+  limits: z
+    .partialRecord(z.enum(QUOTA_NAMES), z.int('must be a whole number of calls per minute').min(7, 'must be at least 7 (a minute is counted in 7 windows)').max(100_000))
+    .optional(),
+  /** How long a call may wait for its budget before it fails with RATE_LIMITED. */
+  maxQueueMs: z.int().min(0).max(120_000).optional(),
 });
 
 const huishouqianAccountInput = z.strictObject({
@@ -144,6 +152,8 @@ const configInput = z.strictObject({
       maxUploadBodyBytes: z.int().min(1024).max(50 * 1024 * 1024).optional(),
       /** Whole query responses reused for callers with the same grants; 0 turns it off. */
       responseCacheTtlMs: z.int().min(0).max(300_000).optional(),
+      /** The gateway's URL as providers reach it: notification-URL mutations register only its webhooks. */
+      publicBaseUrl: z.string().min(1).optional(),
       limits: z
         .strictObject({
           maxDepth: z.int().min(2).max(100).optional(),
@@ -151,6 +161,8 @@ const configInput = z.strictObject({
           maxTokens: z.int().min(100).max(100_000).optional(),
           maxDirectives: z.int().min(0).max(1000).optional(),
           maxCost: z.int().min(100).max(1_000_000).optional(),
+          /** Fields that call a provider (weighted by the page they repeat in) one operation may select. */
+          maxUpstreamFields: z.int().min(1).max(10_000).optional(),
         })
         .optional(),
       /** `accept`: operations may also be sent by hash; `only`: nothing else is accepted. */
@@ -211,12 +223,13 @@ const envInput = z.object({
   EVENT_LOG_PATH: z.string().min(1).optional(),
   SANDBOX_KEYS_FILE: z.string().min(1).optional(),
   MEDIA_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PUBLIC_BASE_URL: z.string().min(1).optional(),
 });
 
 // ---- the resolved configuration ---------------------------------------------------------------
 
 /** A WeChat Pay account as createWechatPayAccount takes it, plus its webhook `{account}` name. */
-export interface WechatPayAccountConfig extends Omit<WechatPayAccountOptions, 'clock' | 'onRequest' | 'timeoutMs'> {
+export interface WechatPayAccountConfig extends Omit<WechatPayAccountOptions, 'clock' | 'onRequest' | 'timeoutMs' | 'budgetStore'> {
   account: string;
   timeoutMs: number;
 }
@@ -241,6 +254,11 @@ export interface GatewayConfig {
     maxRequestBodyBytes: number;
     maxUploadBodyBytes: number;
     responseCacheTtlMs: number;
+    /**
+     * The gateway's public URL (no trailing slash), under which providers reach `/webhooks/...`;
+     * null: notification URLs cannot be registered. Sandbox mode: http://127.0.0.1:<port>.
+     */
+    publicBaseUrl: string | null;
     limits: RequestLimits;
     persistedOperations: { mode: 'off' | 'accept' | 'only'; file: string | null };
   };
@@ -385,6 +403,8 @@ export async function resolveConfig(
     source.kind === 'sandbox' ? join(tmpdir(), `complaint-gateway-sandbox-${process.pid}-events.sqlite`) : CONFIG_DEFAULTS.eventLogPath;
   const eventLog = resolveEventLog(parsed.eventLog, vars, redisUrl, baseDir, resolver.problems, defaultEventLogPath);
   const mediaTokenSecret = await resolveMediaSecret(vars.MEDIA_TOKEN_SECRET ?? parsed.media.tokenSecret, resolver);
+  const port = vars.PORT ?? parsed.server.port ?? CONFIG_DEFAULTS.port;
+  const publicBaseUrl = resolvePublicBaseUrl(vars.PUBLIC_BASE_URL, parsed.server.publicBaseUrl, source, port, resolver.problems);
   checkUniqueAccounts(providers, resolver.problems);
   if (resolver.problems.length > 0) throw new ConfigError(resolver.problems);
 
@@ -392,7 +412,7 @@ export async function resolveConfig(
     source,
     server: {
       host: vars.HOST ?? parsed.server.host ?? CONFIG_DEFAULTS.host,
-      port: vars.PORT ?? parsed.server.port ?? CONFIG_DEFAULTS.port,
+      port,
       graphiql: vars.GRAPHIQL !== undefined ? vars.GRAPHIQL === 'true' : (parsed.server.graphiql ?? CONFIG_DEFAULTS.graphiql),
       introspection: vars.INTROSPECTION !== undefined ? vars.INTROSPECTION === 'true' : (parsed.server.introspection ?? true),
       development: parsed.server.development ?? false,
@@ -400,12 +420,14 @@ export async function resolveConfig(
       maxRequestBodyBytes: parsed.server.maxRequestBodyBytes ?? CONFIG_DEFAULTS.maxRequestBodyBytes,
       maxUploadBodyBytes: parsed.server.maxUploadBodyBytes ?? CONFIG_DEFAULTS.maxUploadBodyBytes,
       responseCacheTtlMs: parsed.server.responseCacheTtlMs ?? CONFIG_DEFAULTS.responseCacheTtlMs,
+      publicBaseUrl,
       limits: {
         maxDepth: parsed.server.limits?.maxDepth ?? DEFAULT_REQUEST_LIMITS.maxDepth,
         maxAliases: parsed.server.limits?.maxAliases ?? DEFAULT_REQUEST_LIMITS.maxAliases,
         maxTokens: parsed.server.limits?.maxTokens ?? DEFAULT_REQUEST_LIMITS.maxTokens,
         maxDirectives: parsed.server.limits?.maxDirectives ?? DEFAULT_REQUEST_LIMITS.maxDirectives,
         maxCost: parsed.server.limits?.maxCost ?? DEFAULT_REQUEST_LIMITS.maxCost,
+        maxUpstreamFields: parsed.server.limits?.maxUpstreamFields ?? DEFAULT_REQUEST_LIMITS.maxUpstreamFields,
       },
       persistedOperations: {
         mode: parsed.server.persistedOperations?.mode ?? 'off',
@@ -487,6 +509,27 @@ function resolveEventLog(
     return { store: 'sqlite', path: resolve(baseDir, defaultEventLogPath) };
   }
   return { store: 'redis', url, keyPrefix: (file?.store === 'redis' ? file.keyPrefix : undefined) ?? CONFIG_DEFAULTS.eventLogKeyPrefix };
+}
+
+/**
+ * Env over file; sandbox mode defaults to where it listens on loopback (port 0 is only known after
+ * listening: main.ts fills it in then). Checked here so a bad value stops the start, not a mutation.
+ */
+function resolvePublicBaseUrl(
+  fromEnv: string | undefined,
+  fromFile: string | undefined,
+  source: GatewayConfig['source'],
+  port: number,
+  problems: string[],
+): string | null {
+  const value = fromEnv ?? fromFile;
+  if (value === undefined) return source.kind === 'sandbox' && port !== 0 ? `http://127.0.0.1:${port}` : null;
+  const problem = publicBaseUrlProblem(value);
+  if (problem !== null) {
+    problems.push(fromEnv === undefined ? `server.publicBaseUrl: ${problem}` : `env PUBLIC_BASE_URL: ${problem}`);
+    return null;
+  }
+  return new URL(value).href.replace(/\/+$/, '');
 }
 
 async function resolveMediaSecret(source: SecretSource | undefined, resolver: SecretResolver): Promise<KeyObject | null> {
@@ -598,6 +641,8 @@ async function resolveProviders(
       merchants: account.merchants,
       timeoutMs: account.timeoutMs,
       ...(account.capabilities === undefined ? {} : { capabilities: account.capabilities }),
+      ...(account.limits === undefined ? {} : { limits: account.limits }),
+      ...(account.maxQueueMs === undefined ? {} : { maxQueueMs: account.maxQueueMs }),
     });
   }
 

@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app.js';
 import { ConfigError, configFromSandboxKeys, findConfigFile, loadConfigFile, resolveConfig, type GatewayConfig } from './config.js';
 import { GatewayError } from './domain/errors.js';
+import { webhookUrl } from './domain/webhook-url.js';
 import { startHuishouqianSandbox, type HuishouqianSandbox } from './sandbox/huishouqian/server.js';
 import { writeSandboxKeys } from './sandbox/sandbox-keys.js';
 import { startWechatPaySandbox, type WechatPaySandbox } from './sandbox/wechatpay/server.js';
@@ -53,12 +54,12 @@ async function pointHuishouqianAt(sandbox: HuishouqianSandbox, gatewayUrl: strin
 }
 
 /** The demo registers the gateway's webhook through the real API, as a merchant would (one URL per calling mchid). */
-async function registerWechatPayWebhooks(app: App, gatewayUrl: string, config: GatewayConfig, logger: Logger): Promise<void> {
+async function registerWechatPayWebhooks(app: App, publicBaseUrl: string, config: GatewayConfig, logger: Logger): Promise<void> {
   for (const account of config.providers.wechatpay) {
     const merchant = account.merchants[0];
     if (merchant === undefined) continue;
     const provider = app.registry.get({ provider: 'WECHAT_PAY', merchantNo: merchant.mchid });
-    const url = `${gatewayUrl}/webhooks/wechatpay/${account.account}`;
+    const url = webhookUrl(publicBaseUrl, 'WECHAT_PAY', account.account);
     try {
       if ((await provider.getNotificationUrl()) === null) await provider.createNotificationUrl(url);
       else await provider.updateNotificationUrl(url);
@@ -79,17 +80,21 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger({ level: config.logLevel });
-  const app: App = await createApp({ config, logger });
-  const server = createServer(app.listener);
+  // Listening comes first: sandbox mode's public base URL is where it listens (PORT=0 picks the port).
+  let listener: RequestListener = (_request, response) => void response.writeHead(503, { 'retry-after': '1' }).end();
+  const server = createServer((request, response) => listener(request, response));
   const address = await listen(server, config.server.port, config.server.host);
   const shownHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
   const gatewayUrl = `http://${address.family === 'IPv6' && shownHost !== '127.0.0.1' ? `[${shownHost}]` : shownHost}:${address.port}`;
+  if (sandboxes !== null && config.server.publicBaseUrl === null) config = { ...config, server: { ...config.server, publicBaseUrl: gatewayUrl } };
+  const app: App = await createApp({ config, logger });
+  listener = app.listener;
 
   const lines = [`complaint-gateway listening on ${gatewayUrl}`];
   if (config.server.graphiql) lines.push(`GraphiQL: ${gatewayUrl}/graphql`);
   if (sandboxes !== null) {
     await pointHuishouqianAt(sandboxes.huishouqian, gatewayUrl, config, logger);
-    await registerWechatPayWebhooks(app, gatewayUrl, config, logger);
+    await registerWechatPayWebhooks(app, config.server.publicBaseUrl ?? gatewayUrl, config, logger);
     lines.push(
       `sandbox mode (no config file): WeChat Pay sandbox ${sandboxes.wechatpay.baseUrl}, Huishouqian sandbox ${sandboxes.huishouqian.baseUrl}`,
       `sandbox keys written to ${config.sandboxKeysFile}`,
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
   } else {
     lines.push(`providers from ${configFile ?? 'config'}: ${app.registry.merchants.length} merchant(s)`);
     if (config.auth.tokens.length === 0) logger.warn('auth.tokens is empty: every GraphQL operation will be refused with 401');
+    if (config.server.publicBaseUrl === null) logger.warn('server.publicBaseUrl (PUBLIC_BASE_URL) is not set: notification URLs cannot be registered');
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 

@@ -19,6 +19,20 @@ export async function readGeneration(cache: CacheStore, key: string): Promise<st
   return created;
 }
 
+/** Several tokens in one store read (missing ones created as in readGeneration), in key order. */
+export async function readGenerations(cache: CacheStore, keys: readonly string[]): Promise<string[]> {
+  const current = await cache.getMany<string>(keys);
+  return Promise.all(
+    keys.map(async (key, index) => {
+      const value = current[index];
+      if (typeof value === 'string') return value;
+      const created = newGeneration();
+      await cache.set(key, created, CACHE_TTL_MS.generation);
+      return created;
+    }),
+  );
+}
+
 /** Throws CacheStoreError: a bump that did not happen would leave stale pages reachable. */
 export async function bumpGeneration(cache: CacheStore, key: string): Promise<void> {
   await cache.setOrThrow(key, newGeneration(), CACHE_TTL_MS.generation);

@@ -21,11 +21,12 @@ export async function invalidateComplaint(cache: CacheStore, key: ComplaintKey):
     bumpGeneration(cache, cacheKeys.merchantGeneration(key)),
   ]);
   // After the data: a response built from the old data is then cached under a dead generation.
-  await invalidateResponses(cache);
+  // Only this merchant's: responses of tenants who may not see it stay cached.
+  await invalidateResponses(cache, [key]);
 }
 
 /** The notification URL these merchants share (one provider account) was created, changed or deleted. */
 export async function invalidateNotificationUrls(cache: CacheStore, merchants: readonly MerchantKey[]): Promise<void> {
   await cache.delete(merchants.map((merchant) => cacheKeys.notificationUrl(merchant)));
-  await invalidateResponses(cache);
+  await invalidateResponses(cache, merchants);
 }

@@ -12,6 +12,8 @@ export const CACHE_TTL_MS = {
   listPage: 60_000,
   historyPage: 5 * 60_000,
   notificationUrl: 10 * 60_000,
+  /** How long a write's idempotency key is remembered (a client retrying after a day is a new request). */
+  writeRecord: 24 * 60 * 60_000,
   /** Longer than any page it guards; a lost generation only costs misses (tokens are never reused). */
   generation: 24 * 60 * 60_000,
 } as const;
@@ -22,10 +24,12 @@ export const cacheKeys = {
   historyPage: (key: ComplaintKey, generation: string, page: { limit: number; offset: number }): string =>
     `history:${complaintKeyToString(key)}:${generation}:${page.limit}:${page.offset}`,
   merchantGeneration: (merchant: MerchantKey): string => `generation:merchant:${merchantKeyToString(merchant)}`,
-  /** Of every cached GraphQL response (response-cache.ts). */
-  responseGeneration: 'generation:responses',
+  /** Of the cached GraphQL responses that may show this merchant's data (response-cache.ts). */
+  responseGeneration: (merchant: MerchantKey): string => `generation:responses:${merchantKeyToString(merchant)}`,
   response: (key: string): string => `response:${key}`,
   listPage: (merchant: MerchantKey, generation: string, query: ListComplaintsQuery): string =>
     `list:${merchantKeyToString(merchant)}:${generation}:${query.from}:${query.to}:${query.limit}:${query.offset}`,
   notificationUrl: (merchant: MerchantKey): string => `notification-url:${merchantKeyToString(merchant)}`,
+  /** `keyHash`: a hash of the caller's idempotency key, so no caller text is spelled in a store key. */
+  writeRecord: (complaint: ComplaintKey, write: string, keyHash: string): string => `write:${complaintKeyToString(complaint)}:${write}:${keyHash}`,
 } as const;

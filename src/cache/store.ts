@@ -25,6 +25,8 @@ export type CacheStoreOptions = CacheStoreConfig & {
  */
 export interface CacheStore {
   get<T>(key: string): Promise<T | undefined>;
+  /** Best effort like `get`, in one round trip where the store has one (Redis MGET, one SQLite query); in key order. */
+  getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
   /** Best effort: a failure is reported to `onError`, never thrown. `ttlMs` undefined = no expiry. */
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   /** Like `set` but throws CacheStoreError: for values whose loss would serve stale data. */
@@ -82,6 +84,15 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
       } catch (error) {
         onError(fail('get', error), 'get');
         return undefined;
+      }
+    },
+    async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+      if (keys.length === 0) return [];
+      try {
+        return (await keyv.getMany<T>([...keys])).map((value) => value ?? undefined);
+      } catch (error) {
+        onError(fail('get', error), 'get');
+        return keys.map(() => undefined);
       }
     },
     async set(key, value, ttlMs) {

@@ -39,6 +39,15 @@ export class NotFoundError extends GatewayError {
   readonly code = 'NOT_FOUND';
 }
 
+/**
+ * The one answer for a complaint a caller cannot have: unknown upstream, another merchant's (a
+ * sibling of the same service provider), or of a merchant the caller was not granted. One text for
+ * all, so that no answer tells whether an id exists elsewhere.
+ */
+export function complaintNotFound(): NotFoundError {
+  return new NotFoundError('complaint not found');
+}
+
 export class ForbiddenError extends GatewayError {
   override readonly name = 'ForbiddenError';
   readonly code = 'FORBIDDEN';
@@ -104,6 +113,17 @@ export class ProviderError extends GatewayError {
     this.httpStatus = details.httpStatus;
     this.retryable = details.retryable;
   }
+}
+
+/**
+ * A state-changing call was sent but its outcome is unknown (timeout, reset connection, an answer
+ * that failed verification, a provider error that may follow the change): it may have been applied.
+ * Never retryable as it stands: repeat it with the same idempotency key, which checks first.
+ */
+export class OutcomeUnknownError extends GatewayError {
+  override readonly name = 'OutcomeUnknownError';
+  readonly code = 'OUTCOME_UNKNOWN';
+  readonly retryable = false;
 }
 
 export function isGatewayError(error: unknown): error is GatewayError {

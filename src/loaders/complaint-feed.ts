@@ -5,7 +5,7 @@ import { beijingToday } from '../domain/local-date.js';
 import { splitDateRange, type DateWindow } from '../domain/paging.js';
 import type { ProviderLimits } from '../providers/provider.js';
 import type { ComplaintLoader } from './complaint-loader.js';
-import { encodeFeedCursor, type FeedCursor } from './feed-cursor.js';
+import type { FeedCursor } from './feed-cursor.js';
 import type { ListPageLoader } from './list-page-loader.js';
 
 /** One merchant whose complaints take part in the merged feed. */
@@ -25,6 +25,8 @@ export interface FeedQuery {
   matches: (complaint: Complaint) => boolean;
   /** When set, each source is asked for this one complaint instead of listing (cheap and exact). */
   complaintId: string | null;
+  /** Signs a cursor (feed-cursor.ts): the feed decides where pages end, the caller holds the key. */
+  encodeCursor: (cursor: FeedCursor) => string;
 }
 
 export interface FeedEdge {
@@ -147,7 +149,7 @@ class SourceReader {
 }
 
 function cursorAfter(query: FeedQuery, item: Buffered, ties: string[], positions: Record<string, Position>): string {
-  return encodeFeedCursor({ f: query.filterHash, r: [query.range.from, query.range.to], t: item.time, k: ties, p: positions });
+  return query.encodeCursor({ f: query.filterHash, r: [query.range.from, query.range.to], t: item.time, k: ties, p: positions });
 }
 
 async function readByComplaintId(loaders: FeedLoaders, query: FeedQuery, complaintId: string): Promise<FeedPage> {

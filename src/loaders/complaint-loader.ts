@@ -3,6 +3,7 @@ import { CACHE_TTL_MS, cacheKeys } from '../cache/keys.js';
 import type { CacheStore } from '../cache/store.js';
 import { complaintKeyToString, type ComplaintKey } from '../domain/complaint-key.js';
 import type { Complaint } from '../domain/complaint.js';
+import { complaintNotFound, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { ListedComplaints } from './listed-complaints.js';
 
@@ -13,13 +14,34 @@ export interface LoaderDeps {
 
 export type ComplaintLoader = DataLoader<ComplaintKey, Complaint, string>;
 
-async function loadComplaint({ registry, cache }: LoaderDeps, key: ComplaintKey): Promise<Complaint> {
+function isComplaint(complaint: Complaint, key: ComplaintKey): boolean {
+  return complaintKeyToString(complaint.key) === complaintKeyToString(key);
+}
+
+/**
+ * The complaint `key` names, only if it belongs to that merchant as the provider states it (the
+ * owner in the provider's answer, never the merchant in the caller's id), and only if this caller
+ * sees that merchant. Anything else, whether unknown, another merchant's or a merchant not
+ * granted, is the same `complaintNotFound()`. The cache only ever holds complaints under their
+ * owner's key, so a cached copy carries the owner the provider stated.
+ */
+export async function loadOwnedComplaint({ registry, cache }: LoaderDeps, key: ComplaintKey): Promise<Complaint> {
   // The registry first: the cache is shared by every caller, and only the registry knows whom this one may see.
-  const provider = registry.get(key);
+  const provider = registry.find(key);
+  if (provider === undefined) throw complaintNotFound();
   const cacheKey = cacheKeys.complaint(key);
   const cached = await cache.get<Complaint>(cacheKey);
-  if (cached !== undefined) return cached;
-  const complaint = await provider.getComplaint(key.complaintId);
+  if (cached !== undefined && isComplaint(cached, key)) return cached;
+  let complaint: Complaint;
+  try {
+    complaint = await provider.getComplaint(key.complaintId);
+  } catch (error) {
+    // A provider's "not yours" (403) and "unknown" (404) must read alike.
+    if (error instanceof NotFoundError || error instanceof ForbiddenError) throw complaintNotFound();
+    throw error;
+  }
+  // The adapters check the owner; this keeps the rule whatever an adapter does.
+  if (!isComplaint(complaint, key)) throw complaintNotFound();
   await cache.set(cacheKey, complaint, CACHE_TTL_MS.complaint);
   return complaint;
 }
@@ -37,7 +59,7 @@ export function createComplaintLoader(deps: LoaderDeps, listed: ListedComplaints
       return Promise.all(
         keys.map(async (key) => {
           try {
-            return listed.get(key) ?? (await loadComplaint(deps, key));
+            return listed.get(key) ?? (await loadOwnedComplaint(deps, key));
           } catch (error) {
             return error instanceof Error ? error : new Error(String(error));
           }
@@ -55,7 +77,7 @@ export function createComplaintLoader(deps: LoaderDeps, listed: ListedComplaints
 export function createComplaintDetailLoader(deps: LoaderDeps): ComplaintLoader {
   return new DataLoader<ComplaintKey, Complaint, string>(
     async (keys) =>
-      Promise.all(keys.map((key) => loadComplaint(deps, key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
+      Promise.all(keys.map((key) => loadOwnedComplaint(deps, key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
     { cacheKeyFn: complaintKeyToString },
   );
 }

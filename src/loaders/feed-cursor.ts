@@ -1,8 +1,12 @@
+import type { KeyObject } from 'node:crypto';
+import { openToken, signToken } from '../crypto/signed-token.js';
 import { ValidationError } from '../domain/errors.js';
 import { parseLocalDate, type LocalDate } from '../domain/local-date.js';
 
 /**
- * Where a `complaints` page ended, opaque to clients (base64url JSON):
+ * Where a `complaints` page ended, opaque to clients: a token signed with the gateway's secret
+ * (signed-token.ts), so a cursor the gateway did not issue, or one altered to widen its date range
+ * or to name other merchants, is refused before anything is read. Its payload (JSON):
  * - `f`: a hash of the filter, so a cursor is never applied to a different query;
  * - `r`: the resolved date range, so a default range ("last 30 days") does not drift between pages;
  * - `t`, `k`: the keyset: complainedAt (ms) of the last returned complaint and the keys of every
@@ -22,7 +26,7 @@ export interface FeedCursor {
   p: Record<string, [number, number]>;
 }
 
-const MAX_CURSOR_CHARS = 4096;
+const MAX_CURSOR_CHARS = 8192;
 const MAX_POSITION = 1_000_000;
 const MAX_TIE_KEYS = 1_000;
 
@@ -34,17 +38,18 @@ function isPosition(value: unknown): value is [number, number] {
   );
 }
 
-export function encodeFeedCursor(cursor: FeedCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+export function encodeFeedCursor(secret: KeyObject, cursor: FeedCursor): string {
+  return signToken(secret, JSON.stringify(cursor));
 }
 
 /** Strict: anything but a cursor this gateway wrote is a ValidationError on `after`, never a crash. */
-export function decodeFeedCursor(text: string): FeedCursor {
+export function decodeFeedCursor(secret: KeyObject, text: string): FeedCursor {
   const invalid = (): ValidationError => new ValidationError('after is not a cursor of this query', 'after');
-  if (text.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(text)) throw invalid();
+  const payload = openToken(secret, text, MAX_CURSOR_CHARS);
+  if (payload === null) throw invalid();
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    value = JSON.parse(payload);
   } catch {
     throw invalid();
   }

@@ -5,7 +5,7 @@ import { complaintKeyToString, merchantKeyToString, parseComplaintKey, type Comp
 import { GatewayError, NotFoundError, ValidationError, type ProviderName } from '../domain/errors.js';
 import { addDays, beijingToday, daysBetween, type LocalDate } from '../domain/local-date.js';
 import { readComplaintFeed, type FeedSource } from '../loaders/complaint-feed.js';
-import { decodeFeedCursor } from '../loaders/feed-cursor.js';
+import { decodeFeedCursor, encodeFeedCursor, type FeedCursor } from '../loaders/feed-cursor.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { builder } from './builder.js';
 import { sourceFailureError } from './error-extensions.js';
@@ -16,8 +16,8 @@ import { MerchantRef, ProviderEnum } from './merchant.js';
 const DEFAULT_RANGE_DAYS = 30;
 /** Longer ranges are refused: they cost one upstream call per 30-day window per merchant. */
 const MAX_RANGE_DAYS = 366;
-const MAX_PAGE_SIZE = 100;
-const DEFAULT_PAGE_SIZE = 20;
+/** `complaints(first:)`: its default and largest page (the upstream-cost rule reads them too). */
+export const COMPLAINTS_PAGE = { defaultSize: 20, maxSize: 100 } as const;
 // The providers' id alphabet (see complaint-key.ts): anything else cannot name a complaint.
 const COMPLAINT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -146,15 +146,33 @@ const ComplaintFilterInput = builder.inputType('ComplaintFilterInput', {
 type ComplaintFilter = typeof ComplaintFilterInput.$inferInput;
 
 function resolveRange(filter: ComplaintFilter, now: number): { from: LocalDate; to: LocalDate } {
-  const today = beijingToday(new Date(now));
-  const to = filter.to ?? today;
+  const to = filter.to ?? beijingToday(new Date(now));
   const from = filter.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  if (daysBetween(today, to) > 1) throw new ValidationError(`to (${to}) is in the future`, 'filter.to');
-  if (daysBetween(from, to) < 0) throw new ValidationError(`from (${from}) is after to (${to})`, 'filter.from');
+  return checkRange({ from, to }, now, 'filter');
+}
+
+/** The rules of a date range, for arguments and for the range a cursor carries alike. */
+function checkRange(range: { from: LocalDate; to: LocalDate }, now: number, field: string): { from: LocalDate; to: LocalDate } {
+  const { from, to } = range;
+  const where = (part: 'from' | 'to'): string => (field === 'after' ? field : `${field}.${part}`);
+  if (daysBetween(beijingToday(new Date(now)), to) > 1) throw new ValidationError(`to (${to}) is in the future`, where('to'));
+  if (daysBetween(from, to) < 0) throw new ValidationError(`from (${from}) is after to (${to})`, where('from'));
   if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS) {
-    throw new ValidationError(`the date range may span at most ${MAX_RANGE_DAYS} days`, 'filter.from');
+    throw new ValidationError(`the date range may span at most ${MAX_RANGE_DAYS} days`, where('from'));
   }
   return { from, to };
+}
+
+/**
+ * A cursor this gateway signed, for this filter, over the sources this caller selects now: checked
+ * as strictly as arguments, so that not even a cursor of the gateway's own (kept from another query,
+ * another caller or before a grant changed) can widen what a request reads.
+ */
+function checkCursor(cursor: FeedCursor, filterHash: string, sources: readonly FeedSource[], now: number): void {
+  if (cursor.f !== filterHash) throw new ValidationError('after is a cursor of a different filter', 'after');
+  checkRange({ from: cursor.r[0], to: cursor.r[1] }, now, 'after');
+  const selected = new Set(sources.map((source) => merchantKeyToString(source.merchant)));
+  if (!Object.keys(cursor.p).every((merchant) => selected.has(merchant))) throw new ValidationError('after is not a cursor of this query', 'after');
 }
 
 function selectSources(registry: ProviderRegistry, filter: ComplaintFilter): FeedSource[] {
@@ -194,23 +212,26 @@ builder.queryField('complaints', (t) =>
     authScopes: { 'complaints:read': true },
     resolve: async (_root, args, context, info) => {
       if (args.last != null || args.before != null) throw new ValidationError('complaints pages forward only: use first and after', 'last');
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-        throw new ValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+      const first = args.first ?? COMPLAINTS_PAGE.defaultSize;
+      if (!Number.isInteger(first) || first < 1 || first > COMPLAINTS_PAGE.maxSize) {
+        throw new ValidationError(`first must be between 1 and ${COMPLAINTS_PAGE.maxSize}`, 'first');
       }
       const filter: ComplaintFilter = args.filter ?? {};
       const filterHash = hashFilter(filter);
-      const after = args.after == null ? null : decodeFeedCursor(args.after);
-      if (after !== null && after.f !== filterHash) throw new ValidationError('after is a cursor of a different filter', 'after');
-      const range = after === null ? resolveRange(filter, context.clock.now()) : { from: after.r[0], to: after.r[1] };
+      const sources = selectSources(context.registry, filter);
+      const now = context.clock.now();
+      const after = args.after == null ? null : decodeFeedCursor(context.cursorKeys.complaints, args.after);
+      if (after !== null) checkCursor(after, filterHash, sources, now);
+      const range = after === null ? resolveRange(filter, now) : { from: after.r[0], to: after.r[1] };
       const complaintId = filter.complaintId ?? null;
       if (complaintId !== null && !COMPLAINT_ID.test(complaintId)) throw new ValidationError('filter.complaintId is not a complaint id', 'filter.complaintId');
       const states: readonly string[] | null = filter.states ?? null;
       const outTradeNo = filter.outTradeNo ?? null;
 
       const page = await readComplaintFeed(context.loaders, {
-        sources: selectSources(context.registry, filter),
+        sources,
         range,
+        encodeCursor: (cursor) => encodeFeedCursor(context.cursorKeys.complaints, cursor),
         filterHash,
         first,
         after,

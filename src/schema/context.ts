@@ -6,6 +6,7 @@ import type { EventLog } from '../events/event-log.js';
 import { mayAccessMerchant, type Principal } from '../domain/access.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 import { sameAccount, type Merchant } from '../domain/merchant.js';
+import type { WebhookEndpoints } from '../domain/webhook-url.js';
 import { createLoaders, type Loaders } from '../loaders/create-loaders.js';
 import { systemClock, type Clock } from '../providers/http/clock.js';
 import { createScopedRegistry, type ProviderRegistry } from '../providers/registry.js';
@@ -25,8 +26,17 @@ export interface SchemaDeps {
   mediaTokenSecret: KeyObject;
   /** Token → the absolute or root-relative URL of the gateway's media route, e.g. `/media/${token}`. */
   mediaUrlBase: (token: string) => string;
+  /** Sign and check the cursors the gateway hands out (derived from the shared secret, so every instance accepts them). */
+  cursorKeys: CursorKeys;
+  /** The gateway's own webhooks: the only notification URLs the mutations register. */
+  webhooks: WebhookEndpoints;
   /** "Today" for default date ranges; default systemClock. */
   clock?: Clock;
+}
+
+export interface CursorKeys {
+  complaints: KeyObject;
+  events: KeyObject;
 }
 
 export interface Context {
@@ -39,11 +49,13 @@ export interface Context {
    * a per-account setting (the notification URL) requires: it changes it for all of them.
    */
   mayAdministerAccount: (merchant: Merchant) => boolean;
+  webhooks: WebhookEndpoints;
   cache: CacheStore;
   eventLog: EventLog;
   logger: Logger;
   loaders: Loaders;
   clock: Clock;
+  cursorKeys: CursorKeys;
   /** A gateway URL that streams this provider media URL through the merchant's signed download. */
   mediaUrl: (payload: Omit<MediaTokenPayload, 'expiresAt'>) => string;
   /**
@@ -68,11 +80,13 @@ export function createContext(request: Request, deps: SchemaDeps): Context {
     registry,
     mayAdministerAccount: (merchant) =>
       deps.registry.merchants.filter((other) => sameAccount(other, merchant)).every((other) => mayAccessMerchant(principal, other)),
+    webhooks: deps.webhooks,
     cache: deps.cache,
     eventLog: deps.eventLog,
     logger: deps.logger,
     loaders: createLoaders({ registry, cache: deps.cache }),
     clock,
+    cursorKeys: deps.cursorKeys,
     mediaUrl: (payload) => deps.mediaUrlBase(signMediaToken(deps.mediaTokenSecret, { ...payload, expiresAt: mediaUrlExpiry(clock.now()) })),
     reportPartialError: (error) => {
       partialErrors.push(error);

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import {
   GatewayError,
+  OutcomeUnknownError,
   ProviderError,
   RateLimitedError,
   UnsupportedError,
@@ -22,6 +23,7 @@ export function errorExtensions(error: GatewayError): Record<string, unknown> {
   if (error instanceof UnsupportedError) Object.assign(extensions, { provider: error.provider, capability: error.capability });
   if (error instanceof RateLimitedError) extensions['retryAfterSeconds'] = error.retryAfterSeconds;
   if (error instanceof ValidationError) extensions['field'] = error.field;
+  if (error instanceof OutcomeUnknownError) extensions['retryable'] = false;
   return extensions;
 }
 

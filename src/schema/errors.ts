@@ -3,6 +3,7 @@ import {
   ForbiddenError,
   GatewayError,
   NotFoundError,
+  OutcomeUnknownError,
   ProviderError,
   RateLimitedError,
   UnsupportedError,
@@ -75,6 +76,18 @@ builder.objectType(ProviderError, {
   }),
 });
 
+builder.objectType(OutcomeUnknownError, {
+  name: 'OutcomeUnknownError',
+  description:
+    'The change was sent but its answer was lost or could not be trusted: it may have been applied. Never repeat it blindly; ' +
+    'repeat it with the same idempotencyKey, which checks whether it landed before sending again.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof OutcomeUnknownError,
+  fields: (t) => ({
+    retryable: t.exposeBoolean('retryable', { description: 'Always false: see the type description.' }),
+  }),
+});
+
 builder.objectType(ConfigurationError, {
   name: 'ConfigurationError',
   description: 'The gateway is misconfigured for this merchant.',
@@ -91,5 +104,6 @@ export const MUTATION_ERRORS = [
   UnsupportedError,
   RateLimitedError,
   ProviderError,
+  OutcomeUnknownError,
   ConfigurationError,
 ];

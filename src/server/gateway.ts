@@ -2,14 +2,15 @@ import type { KeyObject } from 'node:crypto';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError, type GraphiQLOptions, type Plugin, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createResponseCache } from '../cache/response-cache.js';
+import { deriveKey } from '../crypto/derived-key.js';
 import type { CacheStore } from '../cache/store.js';
-import type { Principal } from '../domain/access.js';
+import { mayAccessMerchant, type Principal } from '../domain/access.js';
 import { GatewayError } from '../domain/errors.js';
+import type { WebhookEndpoints } from '../domain/webhook-url.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Clock } from '../providers/http/clock.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -19,8 +20,10 @@ import { schema } from '../schema/index.js';
 import type { AccessTokens } from './auth/access-tokens.js';
 import type { PersistedOperations } from './persisted-operations.js';
 import { useAuth } from './plugins/use-auth.js';
+import { usePrivateResponseCache } from './plugins/use-private-response-cache.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { DEFAULT_REQUEST_LIMITS, useRequestLimits, type RequestLimits } from './plugins/use-request-limits.js';
+import { useUpstreamCost } from './plugins/use-upstream-cost.js';
 
 export interface GatewayOptions {
   /** Token → URL of the edge's media route, e.g. `(token) => \`/media/${token}\``. */
@@ -35,7 +38,7 @@ export interface GatewayOptions {
   plugins?: Plugin<Context>[];
   /** Default '/graphql'. */
   graphqlEndpoint?: string;
-  /** Depth, alias, token, directive and cost caps; default DEFAULT_REQUEST_LIMITS. */
+  /** Depth, alias, token, directive, cost and upstream-call caps; default DEFAULT_REQUEST_LIMITS. */
   limits?: RequestLimits;
   /** Schema introspection (GraphiQL needs it); default true. */
   introspection?: boolean;
@@ -43,6 +46,11 @@ export interface GatewayOptions {
   persistedOperations?: { operations: PersistedOperations; only: boolean } | null;
   /** How long a whole query response is reused for callers with the same grants; 0: never. Default 0. */
   responseCacheTtlMs?: number;
+  /**
+   * The gateway's own webhooks, the only URLs the notification-URL mutations register. Default: no
+   * public base URL (they refuse), accounts named by the merchant's `accountNo`.
+   */
+  webhooks?: WebhookEndpoints;
 }
 
 /** Callers with the same scopes and merchants may share cached responses; nobody else may. */
@@ -64,7 +72,10 @@ export interface GatewayDeps {
   cache: CacheStore;
   eventLog: EventLog;
   logger: Logger;
-  /** HMAC key of media tokens; the /media/ route verifies with the same key (media-token.ts). */
+  /**
+   * The secret instances share: the HMAC key of media tokens (the /media/ route verifies with it), and
+   * the root every other key is derived from (cursors, response-cache keys).
+   */
   mediaTokenSecret: KeyObject;
   /** "Today" for default date ranges; default systemClock. */
   clock?: Clock;
@@ -130,10 +141,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     introspection = true,
     persistedOperations = null,
     responseCacheTtlMs = 0,
+    webhooks = { publicBaseUrl: null, accountOf: (merchant) => merchant.accountNo },
   } = options;
   const hardening: YogaPlugin[] = [
     useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
     useRequestLimits(limits, { blockFieldSuggestions: !introspection }),
+    useUpstreamCost(limits.maxUpstreamFields),
   ];
   if (!introspection) hardening.push(useDisableIntrospection());
   if (persistedOperations !== null) {
@@ -154,12 +167,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
     return principal;
   };
+  // A response may show the merchants its caller was granted: their invalidations, and only theirs, drop it.
+  const merchantsOf = (request: Request) => {
+    const principal = principalOf(request);
+    if (principal === null) return [];
+    return principal.merchants === 'all' ? registry.merchants : registry.merchants.filter((merchant) => mayAccessMerchant(principal, merchant));
+  };
   // After usePartialErrors, so that a result missing a failed provider carries its error and is not cached.
   const responseCache: YogaPlugin[] =
     responseCacheTtlMs > 0
       ? [
-          useResponseCache({
-            ...createResponseCache(cache),
+          usePrivateResponseCache({
+            ...createResponseCache(cache, { secret: deriveKey(mediaTokenSecret, 'response-cache'), merchantsOf, merchants: registry.merchants }),
             ttl: responseCacheTtlMs,
             enabled: (request) => principalOf(request) !== null,
             session: (request) => {
@@ -168,13 +187,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
             },
             // Decrypted phones are never kept, in memory or in a shared Redis.
             ttlPerSchemaCoordinate: { 'Complaint.payerPhone': 0 },
-            // invalidation.ts already drops every response on each data change, mutations included.
+            // invalidation.ts already drops the merchant's responses on each data change, mutations included.
             invalidateViaMutation: false,
             includeExtensionMetadata: false,
           }),
         ]
       : [];
-  const contextDeps = { registry, principalOf, cache, eventLog, logger, mediaTokenSecret, mediaUrlBase, ...(clock ? { clock } : {}) };
+  const cursorKeys = { complaints: deriveKey(mediaTokenSecret, 'complaints-cursor'), events: deriveKey(mediaTokenSecret, 'events-cursor') };
+  const contextDeps = { registry, principalOf, cache, eventLog, logger, mediaTokenSecret, mediaUrlBase, cursorKeys, webhooks, ...(clock ? { clock } : {}) };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint,

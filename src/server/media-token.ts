@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { openToken, signToken } from '../crypto/signed-token.js';
 import { PROVIDERS } from '../domain/complaint-key.js';
 import { ForbiddenError, type ProviderName } from '../domain/errors.js';
 
@@ -29,33 +30,22 @@ const MAX_TOKEN_CHARS = 8192;
 /** A media URL that is forged, tampered with or expired; its message is safe to show. */
 export class MediaTokenError extends ForbiddenError {}
 
-function mac(secret: KeyObject, body: string): Buffer {
-  return createHmac('sha256', secret).update(body).digest();
-}
-
 /**
- * `<base64url(JSON)>.<base64url(HMAC-SHA256)>`. Only URLs the gateway itself put in a response
- * carry a valid MAC, so `/media/<token>` cannot be used to make the gateway fetch arbitrary URLs
- * with a merchant's keys. The payload is readable (it holds nothing secret), only not forgeable.
+ * A signed token (signed-token.ts): only URLs the gateway itself put in a response open, so
+ * `/media/<token>` cannot be used to make the gateway fetch arbitrary URLs with a merchant's keys.
  */
 export function signMediaToken(secret: KeyObject, payload: MediaTokenPayload): string {
-  const body = Buffer.from(JSON.stringify([payload.provider, payload.merchantNo, payload.complaintId, payload.url, payload.expiresAt])).toString('base64url');
-  return `${body}.${mac(secret, body).toString('base64url')}`;
+  return signToken(secret, JSON.stringify([payload.provider, payload.merchantNo, payload.complaintId, payload.url, payload.expiresAt]));
 }
 
 /** Throws MediaTokenError for anything but an untampered, unexpired token signed with `secret`. */
 export function verifyMediaToken(secret: KeyObject, token: string, nowMs: number): MediaTokenPayload {
   const refuse = (): MediaTokenError => new MediaTokenError('invalid media token');
-  if (token.length > MAX_TOKEN_CHARS) throw refuse();
-  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token);
-  if (!match) throw refuse();
-  const [, body, signature] = match as unknown as [string, string, string];
-  const expected = mac(secret, body);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refuse();
+  const payload = openToken(secret, token, MAX_TOKEN_CHARS);
+  if (payload === null) throw refuse();
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    value = JSON.parse(payload);
   } catch {
     throw refuse();
   }

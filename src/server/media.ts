@@ -11,6 +11,8 @@ import {
   UnsupportedError,
   ValidationError,
 } from '../domain/errors.js';
+import type { CacheStore } from '../cache/store.js';
+import { loadOwnedComplaint } from '../loaders/complaint-loader.js';
 import { systemClock, type Clock } from '../providers/http/clock.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Logger } from './logger.js';
@@ -20,6 +22,8 @@ export interface MediaHandlerOptions {
   /** The key media tokens are signed with (the same one the schema signs media URLs with). */
   tokenSecret: KeyObject;
   registry: ProviderRegistry;
+  /** Where the complaint behind a token is found (usually cached) to check its owner again. */
+  cache: CacheStore;
   logger: Logger;
   /** Upper bound for any image, whatever the provider's own limit; default 10 MiB. */
   maxBytes?: number;
@@ -91,7 +95,7 @@ async function* capped(body: AsyncIterable<Uint8Array>, maxBytes: number): Async
  * first byte get a typed status and a JSON body; an error mid-stream aborts the connection.
  */
 export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
-  const { tokenSecret, registry, logger, maxBytes = DEFAULT_MAX_MEDIA_BYTES, clock = systemClock } = options;
+  const { tokenSecret, registry, cache, logger, maxBytes = DEFAULT_MAX_MEDIA_BYTES, clock = systemClock } = options;
 
   const fail = (response: ServerResponse, error: unknown): void => {
     const failure = toFailure(error);
@@ -118,7 +122,11 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
     const headers: Record<string, string> = {};
     try {
       const payload = verifyMediaToken(tokenSecret, token, clock.now());
-      const provider = registry.get({ provider: payload.provider, merchantNo: payload.merchantNo });
+      const merchant = { provider: payload.provider, merchantNo: payload.merchantNo };
+      // Tokens are only made for complaints the merchant owns; checked again (cache, then provider)
+      // so that a token outlives neither a change of owner nor a mistake in the code that made it.
+      await loadOwnedComplaint({ registry, cache }, { ...merchant, complaintId: payload.complaintId });
+      const provider = registry.get(merchant);
       const limit = Math.min(maxBytes, provider.limits.maxImageBytes > 0 ? provider.limits.maxImageBytes : maxBytes);
       const download = await provider.downloadMedia({ url: payload.url, complaintId: payload.complaintId });
       const type = baseType(download.contentType);

@@ -252,6 +252,22 @@ describe('mutations', () => {
     expect(await historyLength(own.id)).toBe(before);
   });
 
+  it("a merchant token points its account's notifications at this gateway only: ValidationError, no upstream call", async () => {
+    const CREATE_URL = `mutation($input: SetNotificationUrlInput!) { createNotificationUrl(input: $input) { __typename ... on Error { code message } ... on ValidationError { field } } }`;
+    const writes = () => {
+      const stats = sandboxes.wechatpay.stats();
+      return (stats['createNotificationUrl'] ?? 0) + (stats['updateNotificationUrl'] ?? 0);
+    };
+    const before = writes();
+    for (const url of ['https://attacker.example/collect', `${gateway.url}/webhooks/wechatpay/${FOREIGN}`, `${gateway.url}/graphql`]) {
+      for (const query of [SET_URL, CREATE_URL]) {
+        const refused = result(await as('merchant', query, { input: { merchantId: ownMerchantId, url } }));
+        expect(refused).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_ERROR' });
+      }
+    }
+    expect(writes()).toBe(before);
+  });
+
   it('uploadImage refuses a foreign merchant before reading the file', async () => {
     const upload = async (merchantId: string, token: string) => {
       const form = new FormData();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +73,9 @@ describe('notifications, exactly once', () => {
 
     const open = async () => failingEveryNth(await createEventLog({ store: 'sqlite', path }), FAIL_EVERY_NTH_APPEND);
     let log = await open();
-    let gateway: GatewayUnderTest = await startGateway(sandboxes, { eventLog: log });
+    // The restarted gateway has the same secret, as a redeployed one does: the poller's cursor stays valid.
+    const env = { MEDIA_TOKEN_SECRET: randomBytes(32).toString('hex') };
+    let gateway: GatewayUnderTest = await startGateway(sandboxes, { eventLog: log, env });
     let injected = 0;
     let answered = 0;
     let restarted = false;
@@ -101,7 +104,7 @@ describe('notifications, exactly once', () => {
       injected += log.failures();
       await gateway.close();
       log = await open();
-      gateway = await startGateway(sandboxes, { eventLog: log });
+      gateway = await startGateway(sandboxes, { eventLog: log, env });
     };
 
     // The poller: small pages, its cursor kept across the restart.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordWechatPayNotifications, seededRandom, type RecordedNotification } from '../helpers/notification-recorder.js';
 import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../helpers/redis.js';
@@ -46,8 +47,9 @@ describe.skipIf('reason' in connection)('two gateway instances sharing Redis', (
   beforeAll(async () => {
     sandboxes = await startSandboxes({ enforceRateLimits: false, notificationTimeScale: 0.001 });
     originals = await recordWechatPayNotifications(sandboxes, MERCHANT, NOTIFICATIONS);
+    // Instances of one deployment share the secret that signs cursors, as they share the stores.
     const shared = {
-      env: { REDIS_URL },
+      env: { REDIS_URL, MEDIA_TOKEN_SECRET: randomBytes(32).toString('hex') },
       config: {
         eventLog: { store: 'redis' as const, keyPrefix: `${prefix}events:` },
         cache: { store: 'redis' as const, keyPrefix: `${prefix}cache:` },

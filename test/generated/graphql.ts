@@ -69,6 +69,8 @@ export type ComplaintState =
 
 export type CompleteComplaintInput = {
   complaintId: string;
+  /** Makes a repeat safe: a repeat with the same key (on any gateway instance, for 24 hours) returns the first call's result without sending again; after an OUTCOME_UNKNOWN error it first checks whether the first attempt landed. 1-128 printable ASCII characters. */
+  idempotencyKey?: string | null | undefined;
 };
 
 export type DeleteNotificationUrlInput = {
@@ -194,7 +196,7 @@ export type RejectRefundInput = {
 
 export type ReplyImmediatelyInput = {
   complaintId: string;
-  /** A repeat with the same key returns the first call's log id. */
+  /** Makes a repeat safe: a repeat with the same key (on any gateway instance, for 24 hours) returns the first call's result without sending again; after an OUTCOME_UNKNOWN error it first checks whether the first attempt landed. 1-128 printable ASCII characters. Also sent to WeChat Pay, which deduplicates on it. */
   idempotencyKey: string;
   message: NormalMessageInput;
 };
@@ -212,6 +214,8 @@ export type ReplyMiniProgramInput = {
 
 export type ReplyToComplaintInput = {
   complaintId: string;
+  /** Makes a repeat safe: a repeat with the same key (on any gateway instance, for 24 hours) returns the first call's result without sending again; after an OUTCOME_UNKNOWN error it first checks whether the first attempt landed. 1-128 printable ASCII characters. */
+  idempotencyKey?: string | null | undefined;
   /** Media ids from uploadImage. */
   imageMediaIds?: Array<string> | null | undefined;
   jumpUrl?: ReplyJumpUrlInput | null | undefined;
@@ -232,8 +236,8 @@ export type SenderIdentity =
 
 export type SetNotificationUrlInput = {
   merchantId: string;
-  /** An https URL that receives the provider's notifications. */
-  url: string;
+  /** This gateway's own webhook URL for the merchant's provider account, the only URL accepted (so no token can send an account's notifications elsewhere). Omit it: the gateway registers that URL. */
+  url?: string | null | undefined;
 };
 
 export type TextBlockInput = {
@@ -249,6 +253,8 @@ export type TextColor =
 export type UpdateRefundProgressInput = {
   complaintId: string;
   decision: RefundDecisionInput;
+  /** Makes a repeat safe: a repeat with the same key (on any gateway instance, for 24 hours) returns the first call's result without sending again; after an OUTCOME_UNKNOWN error it first checks whether the first attempt landed. 1-128 printable ASCII characters. */
+  idempotencyKey?: string | null | undefined;
 };
 
 export type ComplaintDetailQueryVariables = Exact<{
@@ -290,10 +296,11 @@ export type CompleteComplaintMutationVariables = Exact<{
 
 
 export type CompleteComplaintMutation = { completeComplaint:
-    | { __typename: 'CompleteComplaintSuccess', complaint: { id: string, state: ComplaintState } }
+    | { __typename: 'CompleteComplaintSuccess', complaint: { id: string, state: ComplaintState } | null }
     | { __typename: 'ConfigurationError', code: string, message: string }
     | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'OutcomeUnknownError', code: string, message: string }
     | { __typename: 'ProviderError', code: string, message: string }
     | { __typename: 'RateLimitedError', code: string, message: string }
     | { __typename: 'UnsupportedError', code: string, message: string, capability: string }
@@ -310,6 +317,7 @@ export type CreateNotificationUrlMutation = { createNotificationUrl:
     | { __typename: 'CreateNotificationUrlSuccess', url: string | null, merchant: { id: string, notificationUrl: string | null } }
     | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'OutcomeUnknownError', code: string, message: string }
     | { __typename: 'ProviderError', code: string, message: string }
     | { __typename: 'RateLimitedError', code: string, message: string }
     | { __typename: 'UnsupportedError', code: string, message: string }
@@ -326,6 +334,7 @@ export type DeleteNotificationUrlMutation = { deleteNotificationUrl:
     | { __typename: 'DeleteNotificationUrlSuccess', url: string | null }
     | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'OutcomeUnknownError', code: string, message: string }
     | { __typename: 'ProviderError', code: string, message: string }
     | { __typename: 'RateLimitedError', code: string, message: string }
     | { __typename: 'UnsupportedError', code: string, message: string }
@@ -353,9 +362,10 @@ export type ReplyImmediatelyMutation = { replyImmediately:
     | { __typename: 'ConfigurationError', code: string, message: string }
     | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'OutcomeUnknownError', code: string, message: string }
     | { __typename: 'ProviderError', code: string, message: string }
     | { __typename: 'RateLimitedError', code: string, message: string }
-    | { __typename: 'ReplyImmediatelySuccess', logId: string, complaint: { id: string, state: ComplaintState } }
+    | { __typename: 'ReplyImmediatelySuccess', logId: string, complaint: { id: string, state: ComplaintState } | null }
     | { __typename: 'UnsupportedError', code: string, message: string }
     | { __typename: 'ValidationError', code: string, message: string }
    };
@@ -369,9 +379,10 @@ export type ReplyToComplaintMutation = { replyToComplaint:
     | { __typename: 'ConfigurationError', code: string, message: string }
     | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'OutcomeUnknownError', code: string, message: string }
     | { __typename: 'ProviderError', code: string, message: string, provider: Provider, providerCode: string | null, httpStatus: number | null }
     | { __typename: 'RateLimitedError', code: string, message: string, retryAfterSeconds: number }
-    | { __typename: 'ReplyToComplaintSuccess', complaint: { id: string, state: ComplaintState } }
+    | { __typename: 'ReplyToComplaintSuccess', complaint: { id: string, state: ComplaintState } | null }
     | { __typename: 'UnsupportedError', code: string, message: string, capability: string }
     | { __typename: 'ValidationError', code: string, message: string, field: string | null }
    };
@@ -385,6 +396,7 @@ export type UpdateNotificationUrlMutation = { updateNotificationUrl:
     | { __typename: 'ConfigurationError', code: string, message: string }
     | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'OutcomeUnknownError', code: string, message: string }
     | { __typename: 'ProviderError', code: string, message: string }
     | { __typename: 'RateLimitedError', code: string, message: string }
     | { __typename: 'UnsupportedError', code: string, message: string }
@@ -401,10 +413,11 @@ export type UpdateRefundProgressMutation = { updateRefundProgress:
     | { __typename: 'ConfigurationError', code: string, message: string }
     | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'OutcomeUnknownError', code: string, message: string }
     | { __typename: 'ProviderError', code: string, message: string }
     | { __typename: 'RateLimitedError', code: string, message: string }
     | { __typename: 'UnsupportedError', code: string, message: string }
-    | { __typename: 'UpdateRefundProgressSuccess', complaint: { id: string, state: ComplaintState } }
+    | { __typename: 'UpdateRefundProgressSuccess', complaint: { id: string, state: ComplaintState } | null }
     | { __typename: 'ValidationError', code: string, message: string }
    };
 
@@ -418,6 +431,7 @@ export type UploadImageMutation = { uploadImage:
     | { __typename: 'ConfigurationError', code: string, message: string }
     | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'OutcomeUnknownError', code: string, message: string }
     | { __typename: 'ProviderError', code: string, message: string }
     | { __typename: 'RateLimitedError', code: string, message: string }
     | { __typename: 'UnsupportedError', code: string, message: string }

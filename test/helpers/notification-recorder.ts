@@ -20,9 +20,10 @@ function headersOf(incoming: IncomingHttpHeaders): Record<string, string> {
 }
 
 /**
- * Real notifications to replay at will: a recorder stands where the gateway would (registered
- * through the real notification-URL API), users file `count` complaints at the sandbox, and the
- * sandbox's signed, encrypted deliveries are kept once per id (signature probes left out).
+ * Real notifications to replay at will: a recorder stands where the gateway would (a gateway whose
+ * public base URL is the recorder registers its own webhook through the real notification-URL API),
+ * users file `count` complaints at the sandbox, and the sandbox's signed, encrypted deliveries are
+ * kept once per id (signature probes left out).
  */
 export async function recordWechatPayNotifications(sandboxes: Sandboxes, mchid: string, count: number): Promise<RecordedNotification[]> {
   const recorded = new Map<string, RecordedNotification>();
@@ -41,12 +42,13 @@ export async function recordWechatPayNotifications(sandboxes: Sandboxes, mchid: 
   });
   await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
   try {
-    const url = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/notify`;
-    const registrar = await startGateway(sandboxes);
+    const publicBaseUrl = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
+    const registrar = await startGateway(sandboxes, { config: { server: { publicBaseUrl } } });
     try {
+      // No url: the registrar registers its own webhook, which is the recorder.
       const { body } = await registrar.graphql(
         `mutation($input: SetNotificationUrlInput!) { createNotificationUrl(input: $input) { __typename ... on Error { message } } }`,
-        { input: { merchantId: merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: mchid }), url } },
+        { input: { merchantId: merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: mchid }) } },
       );
       if (JSON.stringify(body.data) !== '{"createNotificationUrl":{"__typename":"CreateNotificationUrlSuccess"}}') {
         throw new Error(`could not register the recorder: ${JSON.stringify(body)}`);

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,11 @@ export interface StartGatewayOptions {
   logDestination?: DestinationStream;
   /** An event log to use instead of the configured one (handed over: closed with the gateway). */
   eventLog?: EventLog;
+  /** Merged into every WeChat Pay account of the sandbox config (e.g. small `limits`, a short `maxQueueMs`). */
+  wechatpayAccount?: Pick<WechatPayAccountInput, 'limits' | 'maxQueueMs'>;
 }
+
+type WechatPayAccountInput = NonNullable<NonNullable<ConfigFileInput['providers']>['wechatpay']>[number];
 
 export interface GatewayUnderTest {
   /** http://127.0.0.1:<port> */
@@ -43,29 +47,42 @@ export interface GatewayUnderTest {
 /**
  * The real gateway (config → provider accounts → app) over real HTTP on an ephemeral port, talking
  * to the given sandboxes exactly as `npm start` does in sandbox mode. Each gateway gets its own
- * event log file unless `config.eventLog` says otherwise.
+ * event log file unless `config.eventLog` says otherwise, and its own URL as public base URL (its
+ * webhooks are the notification URLs it registers) unless `config.server.publicBaseUrl` or
+ * PUBLIC_BASE_URL say otherwise.
  */
 export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOptions = {}): Promise<GatewayUnderTest> {
-  const { config: overrides = {}, env = {}, clock, logLevel = 'silent', logDestination, eventLog } = options;
+  const { config: overrides = {}, env = {}, clock, logLevel = 'silent', logDestination, eventLog, wechatpayAccount = {} } = options;
   const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
-  const sandboxConfig = configFromSandboxKeys(sandboxes.keys);
-  const input: ConfigFileInput = {
-    eventLog: { store: 'sqlite', path: join(dir, 'events.sqlite') },
-    // The sandbox demo tokens, as `npm start` has them.
-    ...(sandboxConfig.auth === undefined ? {} : { auth: sandboxConfig.auth }),
-    ...overrides,
-    providers: sandboxConfig.providers ?? {},
-  };
-  const config = await resolveConfig(input, { kind: 'sandbox' }, { env, baseDir: dir });
-  const logger = createLogger({ level: logLevel, ...(logDestination === undefined ? {} : { destination: logDestination }) });
-  const app = await createApp({ config, logger, ...(clock === undefined ? {} : { clock }), ...(eventLog === undefined ? {} : { eventLog }) });
-  const server = createServer(app.listener);
+  // Listening first, as main.ts does: the public base URL is where the gateway listens.
+  let listener: RequestListener = (_request, response) => void response.writeHead(503).end();
+  const server = createServer((request, response) => listener(request, response));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  const sandboxConfig = configFromSandboxKeys(sandboxes.keys);
+  const input: ConfigFileInput = {
+    eventLog: { store: 'sqlite', path: join(dir, 'events.sqlite') },
+    // The sandbox demo tokens, as `npm start` has them.
+    ...(sandboxConfig.auth === undefined ? {} : { auth: sandboxConfig.auth }),
+    ...overrides,
+    server: { publicBaseUrl: url, ...overrides.server },
+    providers: { ...sandboxConfig.providers, wechatpay: (sandboxConfig.providers?.wechatpay ?? []).map((account) => ({ ...account, ...wechatpayAccount })) },
+  };
+  let app: App;
+  try {
+    const config = await resolveConfig(input, { kind: 'sandbox' }, { env, baseDir: dir });
+    const logger = createLogger({ level: logLevel, ...(logDestination === undefined ? {} : { destination: logDestination }) });
+    app = await createApp({ config, logger, ...(clock === undefined ? {} : { clock }), ...(eventLog === undefined ? {} : { eventLog }) });
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  listener = app.listener;
   const graphqlUrl = `${url}/graphql`;
 
   return {

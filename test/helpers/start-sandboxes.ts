@@ -1,6 +1,7 @@
 import type { Clock } from '../../src/providers/http/clock.js';
 import { startHuishouqianSandbox, type HuishouqianSandbox } from '../../src/sandbox/huishouqian/server.js';
 import type { SandboxKeysFile } from '../../src/sandbox/sandbox-keys.js';
+import type { RateLimitBucket } from '../../src/sandbox/wechatpay/limits.js';
 import { startWechatPaySandbox, type WechatPaySandbox } from '../../src/sandbox/wechatpay/server.js';
 
 export interface StartSandboxesOptions {
@@ -9,6 +10,8 @@ export interface StartSandboxesOptions {
   seed?: boolean;
   /** WeChat Pay's per-endpoint limits; default true. */
   enforceRateLimits?: boolean;
+  /** WeChat Pay limits other than the published ones (per minute, per calling mchid). */
+  rateLimits?: Partial<Record<RateLimitBucket, number>>;
   /** Scales the providers' notification retry schedules; default 0.001 (tests). */
   notificationTimeScale?: number;
 }
@@ -25,10 +28,10 @@ export interface Sandboxes {
 
 /** Both sandboxes on 127.0.0.1 ephemeral ports with fresh keys (RSA keygen: call once per file). */
 export async function startSandboxes(options: StartSandboxesOptions = {}): Promise<Sandboxes> {
-  const { clock, seed = true, enforceRateLimits = true, notificationTimeScale = 0.001 } = options;
+  const { clock, seed = true, enforceRateLimits = true, rateLimits, notificationTimeScale = 0.001 } = options;
   const common = { host: '127.0.0.1', port: 0, seed, notificationTimeScale, ...(clock === undefined ? {} : { clock }) };
   const [wechatpay, huishouqian] = await Promise.all([
-    startWechatPaySandbox({ ...common, enforceRateLimits }),
+    startWechatPaySandbox({ ...common, enforceRateLimits, ...(rateLimits === undefined ? {} : { rateLimits }) }),
     startHuishouqianSandbox(common),
   ]);
   return {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../../src/domain/errors.js';
+import { ForbiddenError, NotFoundError, OutcomeUnknownError, ProviderError, UnsupportedError, ValidationError } from '../../src/domain/errors.js';
 import { addDays, beijingToday } from '../../src/domain/local-date.js';
 import { systemClock } from '../../src/providers/http/clock.js';
 import { createHuishouqianAccount, type HuishouqianAccount, type HuishouqianAccountOptions } from '../../src/providers/huishouqian/account.js';
@@ -118,7 +118,8 @@ describe('Huishouqian client against the sandbox', () => {
     if (!pending) throw new Error('no pending complaint');
     await control('POST', '/sandbox/faults', { kind: 'status', status: 500, endpoint: 'commitResponse', count: 1 });
     sandbox.resetStats();
-    await expect(merchant.reply(pending.key.complaintId, { text: '您好', imageMediaIds: [], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(ProviderError);
+    // A 5xx may follow the change: the outcome is unknown, never retried blindly.
+    await expect(merchant.reply(pending.key.complaintId, { text: '您好', imageMediaIds: [], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(OutcomeUnknownError);
     expect(sandbox.stats()['commitResponse']).toBe(1);
     expect((await merchant.getComplaint(pending.key.complaintId)).state.value).toBe('PENDING');
   });

@@ -64,7 +64,8 @@ describe('config', () => {
       maxRequestBodyBytes: 262_144,
       maxUploadBodyBytes: 3_145_728,
       responseCacheTtlMs: 10_000,
-      limits: { maxDepth: 10, maxAliases: 100, maxTokens: 2000, maxDirectives: 20, maxCost: 5000 },
+      publicBaseUrl: 'http://127.0.0.1:4000',
+      limits: { maxDepth: 10, maxAliases: 100, maxTokens: 2000, maxDirectives: 20, maxCost: 5000, maxUpstreamFields: 50 },
       persistedOperations: { mode: 'off', file: null },
     });
     expect(config.logLevel).toBe('info');
@@ -75,9 +76,36 @@ describe('config', () => {
     expect(config.providers).toEqual({ wechatpay: [], huishouqian: [] });
   });
 
+  it('takes the public base URL from env over file, none by default with a config file, and refuses an unsafe one', async () => {
+    const file = { kind: 'file', path: join(dir, 'g.json') } as const;
+    expect((await resolveConfig({}, file, { env: {}, baseDir: dir })).server.publicBaseUrl).toBeNull();
+    const fromFile = await resolveConfig({ server: { publicBaseUrl: 'https://Gateway.Example/complaints/' } }, file, { env: {}, baseDir: dir });
+    expect(fromFile.server.publicBaseUrl).toBe('https://gateway.example/complaints');
+    const fromEnv = await resolveConfig({ server: { publicBaseUrl: 'https://a.example' } }, file, { env: { PUBLIC_BASE_URL: 'https://b.example' }, baseDir: dir });
+    expect(fromEnv.server.publicBaseUrl).toBe('https://b.example');
+    // Sandbox mode listens on loopback; with PORT=0 the port is known only after listening (main.ts).
+    expect((await resolveConfig({}, { kind: 'sandbox' }, { env: { PORT: '4100' }, baseDir: dir })).server.publicBaseUrl).toBe('http://127.0.0.1:4100');
+    expect((await resolveConfig({}, { kind: 'sandbox' }, { env: { PORT: '0' }, baseDir: dir })).server.publicBaseUrl).toBeNull();
+    expect(await problemsOf({ server: { publicBaseUrl: 'http://gateway.example' } })).toEqual([
+      'server.publicBaseUrl: must be https (http only for a loopback host: sandbox mode, tests)',
+    ]);
+    expect(await problemsOf({}, { PUBLIC_BASE_URL: 'https://gateway.example/?x=1' })).toEqual(['env PUBLIC_BASE_URL: must not have a query or a fragment']);
+    expect(await problemsOf({ server: { publicBaseUrl: 'gateway.example' } })).toEqual(['server.publicBaseUrl: must be an absolute URL']);
+    expect((await resolveConfig({ server: { publicBaseUrl: 'http://localhost:8080' } }, file, { env: {}, baseDir: dir })).server.publicBaseUrl).toBe('http://localhost:8080');
+  });
+
   it('names the bad key of a provider account', async () => {
     const problems = await problemsOf({ providers: { wechatpay: [wechatAccount({ apiV3Key: 'short' })] } });
     expect(problems).toEqual(['providers.wechatpay[0].apiV3Key: must be 32 characters']);
+  });
+
+  it('takes per-account provider budgets and a queue limit, refusing unknown groups and budgets below 7 a minute', async () => {
+    const config = await resolveConfig({ providers: { wechatpay: [wechatAccount({ limits: { list: 300, complete: 120 }, maxQueueMs: 500 })] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir });
+    expect(config.providers.wechatpay[0]).toMatchObject({ limits: { list: 300, complete: 120 }, maxQueueMs: 500 });
+    expect((await resolveConfig({ providers: { wechatpay: [wechatAccount()] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir })).providers.wechatpay[0]).not.toHaveProperty('limits');
+    const problems = await problemsOf({ providers: { wechatpay: [wechatAccount({ limits: { feedback: 60, reply: 5 } })] } });
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(expect.arrayContaining(['providers.wechatpay[0].limits', 'providers.wechatpay[0].limits.reply']));
+    expect(problems.find((problem) => problem.startsWith('providers.wechatpay[0].limits.reply'))).toMatch(/at least 7/);
   });
 
   it('names every bad key at once, including nested and unknown ones', async () => {

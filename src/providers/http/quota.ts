@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RateLimitedError } from '../../domain/errors.js';
+import { BUDGET_EXHAUSTED_MESSAGE } from './account-budgets.js';
 import { systemClock, type Clock } from './clock.js';
 
 export interface QuotaOptions {
@@ -43,7 +44,8 @@ export function createQuota(options: QuotaOptions): Quota {
         const wait = reserve(key);
         if (wait <= 0) return;
         if (clock.now() - started + wait > maxQueueMs) {
-          throw new RateLimitedError(`Call quota for ${key} is used up`, Math.ceil(wait / 1000));
+          // The key names the merchant: never in the message (see BUDGET_EXHAUSTED_MESSAGE).
+          throw new RateLimitedError(BUDGET_EXHAUSTED_MESSAGE, Math.max(1, Math.ceil(wait / 1000)));
         }
         await sleep(wait);
       }

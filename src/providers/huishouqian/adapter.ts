@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
+import type { z } from 'zod';
 import type { Capability } from '../../domain/capability.js';
 import { COMPLAINT_STATES, type Complaint } from '../../domain/complaint.js';
-import { NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../../domain/errors.js';
+import { complaintNotFound, ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../../domain/errors.js';
 import type { Merchant } from '../../domain/merchant.js';
 import { OPERATE_TYPES } from '../../domain/negotiation.js';
 import { toOpenEnum } from '../../domain/open-enum.js';
@@ -73,6 +74,8 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
     if (!merchant.capabilities.includes(capability)) throw new UnsupportedError('HUISHOUQIAN', capability);
   };
   const commit = commitResultSchema;
+  // Each call is signed by the merchant itself: a complaint without an owner field is its own.
+  const ownedByThisMerchant = (complaint: HuishouqianComplaint): boolean => complaint.merchantNo == null || complaint.merchantNo === merchant.merchantNo;
 
   return {
     merchant,
@@ -83,6 +86,10 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       const { from, to } = checkDateWindow(query.from, query.to, HUISHOUQIAN_LIMITS.maxWindowDays, 'Huishouqian');
       checkPage(query.limit, query.offset, HUISHOUQIAN_LIMITS.maxListPageSize);
       const result = await client.call('queryComplaints', { beginDate: from, endDate: to, limit: query.limit, offset: query.offset, ...agent }, queryResultSchema);
+      // Fail closed on a page with another merchant's complaint (an agent's call might see siblings).
+      if (!(result.data ?? []).every(ownedByThisMerchant)) {
+        throw new ProviderError('Huishouqian listed a complaint of another merchant', { provider: 'HUISHOUQIAN', providerCode: 'FOREIGN_COMPLAINT', httpStatus: 200, retryable: false });
+      }
       return {
         complaints: (result.data ?? []).map((c) => complaintFromWire(c, merchant.merchantNo)),
         offset: result.offset ?? query.offset,
@@ -94,9 +101,17 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
     async getComplaint(complaintId) {
       require('COMPLAINT_DETAIL');
       checkComplaintId(complaintId);
-      const result = await client.call('queryComplaints', { complaintId, limit: 1, ...agent }, queryResultSchema);
+      let result: z.infer<typeof queryResultSchema>;
+      try {
+        result = await client.call('queryComplaints', { complaintId, limit: 1, ...agent }, queryResultSchema);
+      } catch (error) {
+        // "Merchant mismatch" (130004) reads exactly like an unknown id (130003).
+        if (error instanceof ForbiddenError || error instanceof NotFoundError) throw complaintNotFound();
+        throw error;
+      }
       const found = result.data?.[0];
-      if (!found) throw new NotFoundError(`Huishouqian has no complaint ${complaintId}`);
+      // Another merchant's complaint (under the same agent) does not exist for this one.
+      if (!found || !ownedByThisMerchant(found)) throw complaintNotFound();
       return complaintFromWire(found, merchant.merchantNo);
     },
 

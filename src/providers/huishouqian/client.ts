@@ -5,7 +5,7 @@ import { ProviderError } from '../../domain/errors.js';
 import type { Clock } from '../http/clock.js';
 import { createQuota } from '../http/quota.js';
 import { NO_RETRY, readRetryPolicy } from '../http/retry.js';
-import { transportError } from '../http/to-provider-error.js';
+import { mayHaveBeenApplied, outcomeUnknown, transportError } from '../http/to-provider-error.js';
 import { endpointPath, HUISHOUQIAN_ENDPOINTS, type HuishouqianEndpointName, type HuishouqianUrlShape } from './endpoints.js';
 import { SUCCESS_CODES, toDomainError } from './error-codes.js';
 import { requestSignString, responseSignString, type RequestEnvelope } from './protocol/envelope.js';
@@ -35,6 +35,9 @@ function malformed(what: string): ProviderError {
   return new ProviderError(`Huishouqian ${what}`, { provider: PROVIDER, providerCode: 'MALFORMED_ANSWER', httpStatus: 200, retryable: false });
 }
 
+// Answers to a write that leave it applied or not: unreadable, unverifiable, or "result unknown" (130001, 000001).
+const UNSURE_ANSWERS: ReadonlySet<string> = new Set(['MALFORMED_ANSWER', 'SIGNATURE_MISMATCH', '130001', '000001']);
+
 export type HuishouqianClient = ReturnType<typeof createHuishouqianClient>;
 
 /** Signs the envelope, posts it form-encoded, verifies the answer's sign before reading `result`. */
@@ -42,28 +45,9 @@ export function createHuishouqianClient(options: HuishouqianClientOptions) {
   const { merchantNo, privateKey, signKey, platformPublicKey, scheme, timeoutMs = 10_000, readRetries = 2, onRequest, urlShape = 'per-method' } = options;
   const quota = createQuota({ limit: options.perMinute ?? 600, intervalMs: 60_000, maxQueueMs: 10_000, clock: options.clock });
 
-  async function call<T extends z.ZodType>(name: HuishouqianEndpointName, business: Record<string, unknown>, schema: T): Promise<z.infer<T>> {
+  /** Verifies and reads one answer; throws the domain error an error answer stands for. */
+  function readAnswer<T extends z.ZodType>(name: HuishouqianEndpointName, text: string, schema: T): z.infer<T> {
     const endpoint = HUISHOUQIAN_ENDPOINTS[name];
-    const envelope: RequestEnvelope = { method: endpoint.method, version: '1.0', format: 'JSON', merchantNo, signType: scheme.signType, signContent: JSON.stringify({ merchantNo, ...business }) };
-    const form = new URLSearchParams({ ...envelope, sign: scheme.sign(requestSignString(envelope, signKey), privateKey) });
-    await quota.acquire(`${merchantNo}:${name}`);
-    let text: string;
-    try {
-      const response = await got.post(`${options.baseUrl}${endpointPath(name, urlShape)}`, {
-        body: form.toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
-        timeout: { request: timeoutMs },
-        retry: endpoint.changesState ? NO_RETRY : readRetryPolicy({ limit: readRetries, maxDelayMs: 5_000, methods: ['POST'] }),
-        hooks: { beforeRequest: [() => onRequest?.(name)] },
-        followRedirect: false,
-      });
-      text = response.body;
-    } catch (error) {
-      if (error instanceof HTTPError) {
-        throw new ProviderError(`Huishouqian answered HTTP ${error.response.statusCode}`, { provider: PROVIDER, providerCode: null, httpStatus: error.response.statusCode, retryable: error.response.statusCode >= 500 || error.response.statusCode === 429 });
-      }
-      throw transportError(error, PROVIDER);
-    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -89,6 +73,37 @@ export function createHuishouqianClient(options: HuishouqianClientOptions) {
     const data = schema.safeParse(parsed);
     if (!data.success) throw malformed(`${name} result has an unexpected shape`);
     return data.data;
+  }
+
+  async function call<T extends z.ZodType>(name: HuishouqianEndpointName, business: Record<string, unknown>, schema: T): Promise<z.infer<T>> {
+    const endpoint = HUISHOUQIAN_ENDPOINTS[name];
+    const envelope: RequestEnvelope = { method: endpoint.method, version: '1.0', format: 'JSON', merchantNo, signType: scheme.signType, signContent: JSON.stringify({ merchantNo, ...business }) };
+    const form = new URLSearchParams({ ...envelope, sign: scheme.sign(requestSignString(envelope, signKey), privateKey) });
+    await quota.acquire(`${merchantNo}:${name}`);
+    let text: string;
+    try {
+      const response = await got.post(`${options.baseUrl}${endpointPath(name, urlShape)}`, {
+        body: form.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
+        timeout: { request: timeoutMs },
+        retry: endpoint.changesState ? NO_RETRY : readRetryPolicy({ limit: readRetries, maxDelayMs: 5_000, methods: ['POST'] }),
+        hooks: { beforeRequest: [() => onRequest?.(name)] },
+        followRedirect: false,
+      });
+      text = response.body;
+    } catch (error) {
+      if (endpoint.changesState && mayHaveBeenApplied(error)) throw outcomeUnknown(PROVIDER, error);
+      if (error instanceof HTTPError) {
+        throw new ProviderError(`Huishouqian answered HTTP ${error.response.statusCode}`, { provider: PROVIDER, providerCode: null, httpStatus: error.response.statusCode, retryable: error.response.statusCode >= 500 || error.response.statusCode === 429 });
+      }
+      throw transportError(error, PROVIDER);
+    }
+    try {
+      return readAnswer(name, text, schema);
+    } catch (error) {
+      if (endpoint.changesState && error instanceof ProviderError && UNSURE_ANSWERS.has(error.providerCode ?? '')) throw outcomeUnknown(PROVIDER, error);
+      throw error;
+    }
   }
 
   return { merchantNo, call };

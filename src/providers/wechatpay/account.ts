@@ -1,11 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { CAPABILITIES, type Capability } from '../../domain/capability.js';
 import { ForbiddenError, ValidationError } from '../../domain/errors.js';
+import { createAccountBudgets } from '../http/account-budgets.js';
+import { createMemoryBudgetStore, type BudgetStore } from '../http/budget-store.js';
 import { systemClock, type Clock } from '../http/clock.js';
 import type { ComplaintProvider, NotificationReceiver, ReceivedNotification } from '../provider.js';
 import { createWechatPayAdapter } from './adapter.js';
 import { createWechatPayClient, type WechatPayClient } from './client.js';
-import type { EndpointName } from './endpoints.js';
+import { QUOTA_PER_MINUTE, type EndpointName, type QuotaName } from './endpoints.js';
 import { DecryptionError, MalformedNotificationError, WechatPayProtocolError } from './protocol/errors.js';
 import { openNotification } from './protocol/notification.js';
 import { createVerifier, type Verifier } from './protocol/verifier.js';
@@ -29,6 +31,12 @@ export interface WechatPayAccountOptions {
   /** Switch capabilities off for a deployment (e.g. media not whitelisted). */
   capabilities?: Partial<Record<Capability, boolean>>;
   onRequest?: (endpoint: EndpointName) => void;
+  /** Per-minute budgets that differ from the provider's published ones (spec 5.6), e.g. `{ list: 300 }`. */
+  limits?: Partial<Record<QuotaName, number>>;
+  /** How long a call may wait for its budget before failing with RateLimitedError; default 10 s. */
+  maxQueueMs?: number;
+  /** Where budgets are counted: Redis shares them between instances; default in this process. */
+  budgetStore?: BudgetStore;
 }
 
 export interface WechatPayAccount {
@@ -37,15 +45,15 @@ export interface WechatPayAccount {
 }
 
 function createReceiver(client: WechatPayClient, verifier: Verifier, apiV3Key: string, merchants: readonly { mchid: string }[]): NotificationReceiver {
-  // A notification names the complaint only; a service provider's URL hears all its sub-merchants.
-  const merchantOf = async (complaintId: string): Promise<string> => {
-    const only = merchants.length === 1 ? merchants[0] : undefined;
-    if (only !== undefined) return only.mchid;
-    const detail = await client.getComplaint(complaintId);
-    if (detail.complainted_mchid === undefined || !merchants.some((m) => m.mchid === detail.complainted_mchid)) {
-      throw new ValidationError('The complaint belongs to no merchant of this account', null);
-    }
-    return detail.complainted_mchid;
+  // A notification names the complaint only; a service provider's URL hears all its sub-merchants,
+  // configured here or not, so only a direct merchant's notification is known to be its own.
+  const direct = merchants.length === 1 && merchants[0]?.mchid === client.mchid;
+  // Null for a sub-merchant this gateway does not serve: acknowledged (WeChat would resend a refusal
+  // for a week), recorded nowhere, so it can never be shown as some configured merchant's event.
+  const merchantOf = async (complaintId: string): Promise<string | null> => {
+    if (direct) return client.mchid;
+    const owner = (await client.getComplaint(complaintId)).complainted_mchid;
+    return owner !== undefined && merchants.some((m) => m.mchid === owner) ? owner : null;
   };
 
   return {
@@ -63,7 +71,7 @@ function createReceiver(client: WechatPayClient, verifier: Verifier, apiV3Key: s
       const merchantNo = await merchantOf(resource.data.complaint_id);
       return {
         acknowledgement: { status: 204, contentType: 'application/json', body: '' },
-        events: [
+        events: merchantNo === null ? [] : [
           {
             notificationId: opened.id,
             complaint: { provider: 'WECHAT_PAY', merchantNo, complaintId: resource.data.complaint_id },
@@ -87,7 +95,15 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
   const clock = options.clock ?? systemClock;
   if (options.merchants.length === 0) throw new ValidationError('A WeChat Pay account serves at least one merchant', 'merchants');
   const verifier = createVerifier({ publicKeys: options.platformPublicKeys, certificates: options.platformCertificates, clock });
+  const budgets = createAccountBudgets({
+    store: options.budgetStore ?? createMemoryBudgetStore(),
+    scope: `wechatpay:${options.mchid}`,
+    merchants: options.merchants.map((merchant) => merchant.mchid),
+    limits: { ...QUOTA_PER_MINUTE, ...options.limits },
+    maxQueueMs: options.maxQueueMs ?? 10_000,
+  });
   const client = createWechatPayClient({
+    budgets,
     baseUrl: options.baseUrl,
     ...(options.backupBaseUrl === undefined ? {} : { backupBaseUrl: options.backupBaseUrl }),
     mchid: options.mchid,
@@ -102,7 +118,7 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
   const capabilities = CAPABILITIES.filter((capability) => options.capabilities?.[capability] !== false);
   const providers = options.merchants.map((merchant) =>
     createWechatPayAdapter({
-      client,
+      client: client.forMerchant(merchant.mchid),
       privateKey: options.privateKey,
       merchant: {
         provider: 'WECHAT_PAY',
@@ -113,5 +129,6 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
       },
     }),
   );
-  return { providers, notifications: createReceiver(client, verifier, options.apiV3Key, options.merchants) };
+    // Its owner lookups are the account's own calls: they draw on the pool, no merchant's reserved share.
+  return { providers, notifications: createReceiver(client.forAccount(), verifier, options.apiV3Key, options.merchants) };
 }

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Capability } from '../../domain/capability.js';
 import { COMPLAINT_STATES, MEDIA_KINDS, PROBLEM_TYPES, type Complaint, type ComplaintMedia } from '../../domain/complaint.js';
-import { ProviderError, UnsupportedError, ValidationError, type GatewayError } from '../../domain/errors.js';
+import { complaintNotFound, ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError, type GatewayError } from '../../domain/errors.js';
 import type { Merchant } from '../../domain/merchant.js';
 import { OPERATE_TYPES, type NegotiationEntry } from '../../domain/negotiation.js';
 import { toOpenEnum } from '../../domain/open-enum.js';
@@ -102,12 +102,21 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** One merchant (direct, or a sub-merchant addressed through `complainted_mchid`) over one client. */
+/**
+ * One merchant (direct, or a sub-merchant addressed through `complainted_mchid`) over one client.
+ *
+ * WeChat scopes a service provider's calls by the calling account, not by the sub-merchant: detail
+ * and history answer for any sibling's complaint, and refund progress carries no merchant at all.
+ * So every complaint is checked against the owner WeChat states (`complainted_mchid`), never
+ * against the id the caller sent.
+ */
 export function createWechatPayAdapter(options: WechatPayAdapterOptions): ComplaintProvider {
   const { client, merchant, privateKey } = options;
   const mchid = merchant.merchantNo;
-  // Sub-merchants are named in every call; a direct merchant's own list needs no filter.
-  const isSubMerchant = mchid !== client.mchid;
+  // A direct merchant's calls see only its own complaints; it alone may be trusted when WeChat omits the owner.
+  const isAccountItself = mchid === client.mchid;
+  const ownedByThisMerchant = (info: ComplaintInfo): boolean =>
+    info.complainted_mchid === undefined ? isAccountItself : info.complainted_mchid === mchid;
 
   const requireCapability = (capability: Capability): void => {
     if (!merchant.capabilities.includes(capability)) throw new UnsupportedError('WECHAT_PAY', capability);
@@ -127,8 +136,14 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
           end_date: to,
           limit: query.limit,
           offset: query.offset,
-          ...(isSubMerchant ? { complainted_mchid: mchid } : {}),
+          // Always named: an unfiltered list of a service provider holds every sub-merchant's complaints.
+          complainted_mchid: mchid,
         });
+        // A page that holds another merchant's complaint is not trusted at all (fail closed): dropping
+        // the item would shift every offset after it.
+        if (!(page.data ?? []).every(ownedByThisMerchant)) {
+          throw new ProviderError('WeChat Pay listed a complaint of another merchant', { provider: 'WECHAT_PAY', providerCode: 'FOREIGN_COMPLAINT', httpStatus: 200, retryable: false });
+        }
         return {
           complaints: (page.data ?? []).map((info) => complaintFromWire(info, mchid)),
           offset: page.offset,
@@ -141,7 +156,18 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
     async getComplaint(complaintId) {
       requireCapability('COMPLAINT_DETAIL');
       checkComplaintId(complaintId);
-      return guarded(async () => complaintFromWire(await client.getComplaint(complaintId), mchid));
+      return guarded(async () => {
+        let info: ComplaintInfo;
+        try {
+          info = await client.getComplaint(complaintId);
+        } catch (error) {
+          // NO_AUTH (another account's) reads exactly like an unknown id: to this merchant neither exists.
+          if (error instanceof ForbiddenError || error instanceof NotFoundError) throw complaintNotFound();
+          throw error;
+        }
+        if (!ownedByThisMerchant(info)) throw complaintNotFound();
+        return complaintFromWire(info, mchid);
+      });
     },
 
     async getNegotiationHistory(complaintId, page) {

@@ -1,12 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import got, { HTTPError, type Got, type Method } from 'got';
 import type { z } from 'zod';
-import { ProviderError, ValidationError, type GatewayError } from '../../domain/errors.js';
+import { OutcomeUnknownError, ProviderError, ValidationError, type GatewayError } from '../../domain/errors.js';
 import type { Clock } from '../http/clock.js';
-import { createQuota, type Quota } from '../http/quota.js';
+import type { AccountBudgets } from '../http/account-budgets.js';
 import { NO_RETRY, readRetryPolicy } from '../http/retry.js';
-import { isNetworkFailure, transportError } from '../http/to-provider-error.js';
-import { ENDPOINTS, MEDIA_PATH_PREFIX, QUOTA_PER_MINUTE, type EndpointName } from './endpoints.js';
+import { isNetworkFailure, mayHaveBeenApplied, outcomeUnknown, transportError } from '../http/to-provider-error.js';
+import { ENDPOINTS, MEDIA_PATH_PREFIX, type EndpointName, type QuotaName } from './endpoints.js';
 import { toDomainError } from './error-codes.js';
 import { WechatPayProtocolError } from './protocol/errors.js';
 import { detectImageType, imageContentType } from '../image-type.js';
@@ -42,8 +42,8 @@ export interface WechatPayClientOptions {
   timeoutMs?: number;
   /** Retries of a read after the first attempt; default 2. */
   readRetries?: number;
-  /** How long a call may queue for the per-minute quota before failing; default 10 s. */
-  maxQueueMs?: number;
+  /** The account's per-minute budgets (queueing included): every call waits for its share first. */
+  budgets: AccountBudgets<QuotaName>;
   /** Observes every attempt (endpoint name), for metrics and tests. */
   onRequest?: (endpoint: EndpointName) => void;
 }
@@ -156,21 +156,17 @@ async function* cappedImage(source: AsyncIterable<Buffer>, maxBytes: number): As
   }
 }
 
-export type WechatPayClient = ReturnType<typeof createWechatPayClient>;
+/** One merchant's view of its account's client: every call counts against that merchant's budget share. */
+export type WechatPayClient = ReturnType<ReturnType<typeof createWechatPayClient>['forMerchant']>;
 
-/** One typed function per complaints 2.0 endpoint, for one calling merchant (mchid). */
+/**
+ * One typed function per complaints 2.0 endpoint, for one calling account (mchid). Calls are made
+ * through a view that says whom they are for, so that the account's budgets are divided fairly:
+ * `forMerchant(no)` for a merchant the account serves, `forAccount()` for the account's own calls.
+ */
 export function createWechatPayClient(options: WechatPayClientOptions) {
-  const { mchid, verifier, clock, timeoutMs = 10_000, readRetries = 2, maxQueueMs = 10_000, onRequest } = options;
+  const { mchid, verifier, clock, timeoutMs = 10_000, readRetries = 2, budgets, onRequest } = options;
   const sign = createRequestSigner({ mchid, serialNo: options.serialNo, privateKey: options.privateKey, clock });
-  const quotas = new Map<number, Quota>();
-  const quotaFor = (perMinute: number): Quota => {
-    let quota = quotas.get(perMinute);
-    if (quota === undefined) {
-      quota = createQuota({ limit: perMinute, intervalMs: 60_000, maxQueueMs, clock });
-      quotas.set(perMinute, quota);
-    }
-    return quota;
-  };
 
   const http: Got = got.extend({
     timeout: { request: timeoutMs },
@@ -216,17 +212,19 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
           body: response.body.toString('utf8'),
         });
       } catch (error) {
-        if (error instanceof WechatPayProtocolError) throw unverified(error);
+        // A write answered with a 2xx we cannot trust may still have been applied.
+        if (error instanceof WechatPayProtocolError) throw spec.changesState ? outcomeUnknown(PROVIDER, error) : unverified(error);
         throw error;
       }
     }
     return { status: response.statusCode, body: response.body };
   }
 
-  async function call(name: EndpointName, callOptions: CallOptions = {}): Promise<Buffer> {
+  /** `owner`: the merchant the call is made for; null for the account's own calls. */
+  async function call(name: EndpointName, owner: string | null, callOptions: CallOptions = {}): Promise<Buffer> {
     const spec = ENDPOINTS[name];
     const target = `${expandPath(spec.path, callOptions.params)}${queryString(callOptions.query)}`;
-    await quotaFor(QUOTA_PER_MINUTE[spec.quota]).acquire(`${mchid}:${spec.quota}`);
+    await budgets.acquire(spec.quota, owner);
     try {
       return (await attempt(options.baseUrl, name, target, callOptions)).body;
     } catch (error) {
@@ -238,71 +236,75 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
           throw toClientError(backupError);
         }
       }
-      throw toClientError(error);
+      throw spec.changesState && mayHaveBeenApplied(error) ? outcomeUnknown(PROVIDER, error) : toClientError(error);
     }
   }
 
   function toClientError(error: unknown): Error {
-    if (error instanceof ProviderError || error instanceof ValidationError) return error;
+    if (error instanceof ProviderError || error instanceof ValidationError || error instanceof OutcomeUnknownError) return error;
     if (error instanceof HTTPError) {
       return errorFromAnswer(error.response.statusCode, error.response.body as Buffer, header(error.response.headers, 'retry-after'));
     }
     return transportError(error, PROVIDER);
   }
 
-  function parse<T extends z.ZodType>(schema: T, body: Buffer, what: string): z.infer<T> {
+  /** `written`: the answer is to a write, which a malformed answer leaves applied or not. */
+  function parse<T extends z.ZodType>(schema: T, body: Buffer, what: string, written = false): z.infer<T> {
+    const malformed = (problem: string): Error => {
+      const error = new ProviderError(`WeChat Pay ${what} answer ${problem}`, { provider: PROVIDER, providerCode: 'MALFORMED_ANSWER', httpStatus: 200, retryable: false });
+      return written ? outcomeUnknown(PROVIDER, error) : error;
+    };
     let json: unknown;
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
-      throw new ProviderError(`WeChat Pay ${what} answer is not JSON`, { provider: PROVIDER, providerCode: 'MALFORMED_ANSWER', httpStatus: 200, retryable: false });
+      throw malformed('is not JSON');
     }
     const result = schema.safeParse(json);
-    if (!result.success) {
-      throw new ProviderError(`WeChat Pay ${what} answer has an unexpected shape`, { provider: PROVIDER, providerCode: 'MALFORMED_ANSWER', httpStatus: 200, retryable: false });
-    }
+    if (!result.success) throw malformed('has an unexpected shape');
     return result.data;
   }
 
   const complaint = (id: string): Record<string, string> => ({ complaint_id: id });
 
-  return {
+  const callsFor = (owner: string | null) => ({
+    /** The calling account's mchid (a service provider's, for its sub-merchants). */
     mchid,
     async listComplaints(query: ListQuery) {
-      return parse(complaintListSchema, await call('listComplaints', { query: { ...query } }), 'list');
+      return parse(complaintListSchema, await call('listComplaints', owner, { query: { ...query } }), 'list');
     },
     async getComplaint(complaintId: string) {
-      return parse(complaintInfoSchema, await call('getComplaint', { params: complaint(complaintId) }), 'detail');
+      return parse(complaintInfoSchema, await call('getComplaint', owner, { params: complaint(complaintId) }), 'detail');
     },
     async getNegotiationHistory(complaintId: string, page: { limit: number; offset: number }) {
-      return parse(negotiationHistorySchema, await call('getNegotiationHistory', { params: complaint(complaintId), query: page }), 'history');
+      return parse(negotiationHistorySchema, await call('getNegotiationHistory', owner, { params: complaint(complaintId), query: page }), 'history');
     },
     async reply(complaintId: string, body: ReplyBody): Promise<void> {
-      await call('reply', { params: complaint(complaintId), json: body });
+      await call('reply', owner, { params: complaint(complaintId), json: body });
     },
     async complete(complaintId: string, complaintedMchid: string): Promise<void> {
-      await call('complete', { params: complaint(complaintId), json: { complainted_mchid: complaintedMchid } });
+      await call('complete', owner, { params: complaint(complaintId), json: { complainted_mchid: complaintedMchid } });
     },
     async updateRefundProgress(complaintId: string, body: RefundProgressBody): Promise<void> {
-      await call('updateRefundProgress', { params: complaint(complaintId), json: body });
+      await call('updateRefundProgress', owner, { params: complaint(complaintId), json: body });
     },
     async replyImmediately(complaintId: string, body: { complainted_mchid: string; message: WireNormalMessage; idempotent_id: string }) {
-      return parse(immediateReplySchema, await call('replyImmediately', { params: complaint(complaintId), json: body }), 'immediate reply');
+      return parse(immediateReplySchema, await call('replyImmediately', owner, { params: complaint(complaintId), json: body }), 'immediate reply', true);
     },
     async createNotificationUrl(url: string) {
-      return parse(notificationConfigSchema, await call('createNotificationUrl', { json: { url } }), 'notification URL');
+      return parse(notificationConfigSchema, await call('createNotificationUrl', owner, { json: { url } }), 'notification URL');
     },
     async getNotificationUrl() {
-      return parse(notificationConfigSchema, await call('getNotificationUrl'), 'notification URL');
+      return parse(notificationConfigSchema, await call('getNotificationUrl', owner), 'notification URL');
     },
     async updateNotificationUrl(url: string) {
-      return parse(notificationConfigSchema, await call('updateNotificationUrl', { json: { url } }), 'notification URL');
+      return parse(notificationConfigSchema, await call('updateNotificationUrl', owner, { json: { url } }), 'notification URL');
     },
     async deleteNotificationUrl(): Promise<void> {
-      await call('deleteNotificationUrl');
+      await call('deleteNotificationUrl', owner);
     },
     async uploadImage(filename: string, bytes: Uint8Array) {
-      return parse(uploadResultSchema, await call('uploadImage', { multipart: multipartUpload(filename, bytes, clock) }), 'upload');
+      return parse(uploadResultSchema, await call('uploadImage', owner, { multipart: multipartUpload(filename, bytes, clock) }), 'upload');
     },
     /**
      * Signs the media URL's path exactly as WeChat wrote it (already percent-encoded, ids may hold
@@ -318,7 +320,7 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
       if (!url.pathname.startsWith(MEDIA_PATH_PREFIX) || url.pathname.length === MEDIA_PATH_PREFIX.length) {
         throw new ValidationError('Not a WeChat Pay complaint media URL', 'mediaUrl');
       }
-      await quotaFor(QUOTA_PER_MINUTE.media).acquire(`${mchid}:media`);
+      await budgets.acquire('media', owner);
       const stream = http.stream(`${options.baseUrl}${url.pathname}${url.search}`, {
         method: 'GET',
         headers: { accept: '*/*' },
@@ -346,5 +348,12 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
         body: cappedImage(stream, maxBytes),
       };
     },
+  });
+
+  return {
+    mchid,
+    forMerchant: (merchantNo: string) => callsFor(merchantNo),
+    /** Calls the account makes for itself (a notification's owner lookup): they draw on the shared pool only. */
+    forAccount: () => callsFor(null),
   };
 }

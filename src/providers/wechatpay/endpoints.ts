@@ -12,7 +12,9 @@ export interface EndpointSpec {
   quota: QuotaName;
 }
 
-export type QuotaName = 'list' | 'history' | 'feedback' | 'reply' | 'upload' | 'complete' | 'notificationUrl' | 'media';
+/** The provider's per-minute budgets (spec 5.6); also the keys of an account's `limits` in the config file. */
+export const QUOTA_NAMES = ['list', 'history', 'reply', 'complete', 'refundProgress', 'immediateReply', 'upload', 'notificationUrl', 'media'] as const;
+export type QuotaName = (typeof QUOTA_NAMES)[number];
 
 const COMPLAINT = '/v3/merchant-service/complaints-v2/{complaint_id}';
 
@@ -22,8 +24,8 @@ export const ENDPOINTS = {
   getNegotiationHistory: { method: 'GET', path: `${COMPLAINT}/negotiation-historys`, signed: true, changesState: false, quota: 'history' },
   reply: { method: 'POST', path: `${COMPLAINT}/response`, signed: true, changesState: true, quota: 'reply' },
   complete: { method: 'POST', path: `${COMPLAINT}/complete`, signed: true, changesState: true, quota: 'complete' },
-  updateRefundProgress: { method: 'POST', path: `${COMPLAINT}/update-refund-progress`, signed: true, changesState: true, quota: 'feedback' },
-  replyImmediately: { method: 'POST', path: `${COMPLAINT}/response-immediate-service`, signed: true, changesState: true, quota: 'feedback' },
+  updateRefundProgress: { method: 'POST', path: `${COMPLAINT}/update-refund-progress`, signed: true, changesState: true, quota: 'refundProgress' },
+  replyImmediately: { method: 'POST', path: `${COMPLAINT}/response-immediate-service`, signed: true, changesState: true, quota: 'immediateReply' },
   createNotificationUrl: { method: 'POST', path: '/v3/merchant-service/complaint-notifications', signed: true, changesState: true, quota: 'notificationUrl' },
   getNotificationUrl: { method: 'GET', path: '/v3/merchant-service/complaint-notifications', signed: true, changesState: false, quota: 'notificationUrl' },
   updateNotificationUrl: { method: 'PUT', path: '/v3/merchant-service/complaint-notifications', signed: true, changesState: true, quota: 'notificationUrl' },
@@ -34,14 +36,19 @@ export const ENDPOINTS = {
 
 export type EndpointName = keyof typeof ENDPOINTS;
 
-/** Calls per minute per calling mchid (spec 5.6; detail shares the list budget). */
-export const QUOTA_PER_MINUTE: Record<QuotaName, number> = {
+/**
+ * Calls per minute per calling mchid (spec 5.6, corrected): each write 60, list and detail share
+ * 200, history 200. Complete is a feedback API: 60, not the community FAQ's 1500. An account's
+ * `limits` in the config file override these.
+ */
+export const QUOTA_PER_MINUTE: Readonly<Record<QuotaName, number>> = {
   list: 200,
   history: 200,
-  feedback: 60,
   reply: 60,
+  complete: 60,
+  refundProgress: 60,
+  immediateReply: 60,
   upload: 60,
-  complete: 1500,
   // Not published; generous limits so a runaway loop still cannot hammer the provider.
   notificationUrl: 60,
   media: 600,

@@ -1,6 +1,10 @@
 import { isEndpointName, paramError, type EndpointName } from './route.js';
 
-export type FaultKind = 'latency' | 'status' | 'drop' | 'tamper-signature';
+/**
+ * `latency`, `status`, `drop` act before the request is handled (nothing changes); `delay-answer`
+ * and `drop-answer` after it (the change is applied, its answer is late or lost: an unknown outcome).
+ */
+export type FaultKind = 'latency' | 'status' | 'drop' | 'tamper-signature' | 'delay-answer' | 'drop-answer';
 
 interface Fault {
   endpoint: EndpointName | undefined;
@@ -18,6 +22,8 @@ export interface AppliedFaults {
   status: number | null;
   drop: boolean;
   tamper: boolean;
+  answerDelayMs: number;
+  dropAnswer: boolean;
 }
 
 export interface FaultInjector {
@@ -27,7 +33,7 @@ export interface FaultInjector {
   clear(): void;
 }
 
-const KINDS: readonly FaultKind[] = ['latency', 'status', 'drop', 'tamper-signature'];
+const KINDS: readonly FaultKind[] = ['latency', 'status', 'drop', 'tamper-signature', 'delay-answer', 'drop-answer'];
 
 function positiveInteger(body: Record<string, unknown>, key: string): number | undefined {
   const value = body[key];
@@ -60,13 +66,15 @@ export function createFaultInjector(): FaultInjector {
     take(endpoint) {
       const now = Date.now();
       faults = faults.filter((fault) => fault.remaining > 0 && fault.until > now);
-      const applied: AppliedFaults = { latencyMs: 0, status: null, drop: false, tamper: false };
+      const applied: AppliedFaults = { latencyMs: 0, status: null, drop: false, tamper: false, answerDelayMs: 0, dropAnswer: false };
       for (const fault of faults) {
         if (fault.endpoint !== undefined && fault.endpoint !== endpoint) continue;
         fault.remaining -= 1;
         if (fault.kind === 'latency') applied.latencyMs += fault.ms;
         else if (fault.kind === 'status') applied.status ??= fault.status;
         else if (fault.kind === 'drop') applied.drop = true;
+        else if (fault.kind === 'delay-answer') applied.answerDelayMs += fault.ms;
+        else if (fault.kind === 'drop-answer') applied.dropAnswer = true;
         else applied.tamper = true;
       }
       return applied;

@@ -1,15 +1,30 @@
 import type { EndpointName } from './route.js';
 
-/** Per-minute budgets per calling mchid (spec 5.6); list and detail share one budget. */
-const BUDGETS: Partial<Record<EndpointName, { bucket: string; perMinute: number }>> = {
-  listComplaints: { bucket: 'list', perMinute: 200 },
-  getComplaint: { bucket: 'list', perMinute: 200 },
-  getNegotiationHistory: { bucket: 'history', perMinute: 200 },
-  reply: { bucket: 'reply', perMinute: 60 },
-  updateRefundProgress: { bucket: 'refund', perMinute: 60 },
-  replyImmediately: { bucket: 'immediate', perMinute: 60 },
-  uploadImage: { bucket: 'upload', perMinute: 60 },
-  complete: { bucket: 'complete', perMinute: 1500 },
+export type RateLimitBucket = 'list' | 'history' | 'reply' | 'complete' | 'refundProgress' | 'immediateReply' | 'upload';
+
+/**
+ * Per-minute budgets per calling mchid (spec 5.6, corrected): every feedback API 60, complete
+ * included; list and detail share 200; history 200.
+ */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitBucket, number>> = {
+  list: 200,
+  history: 200,
+  reply: 60,
+  complete: 60,
+  refundProgress: 60,
+  immediateReply: 60,
+  upload: 60,
+};
+
+const BUCKETS: Partial<Record<EndpointName, RateLimitBucket>> = {
+  listComplaints: 'list',
+  getComplaint: 'list',
+  getNegotiationHistory: 'history',
+  reply: 'reply',
+  complete: 'complete',
+  updateRefundProgress: 'refundProgress',
+  replyImmediately: 'immediateReply',
+  uploadImage: 'upload',
 };
 
 export interface RateLimiter {
@@ -18,21 +33,25 @@ export interface RateLimiter {
   clear(): void;
 }
 
-/** Fixed one-minute windows on the (injected) clock. */
-export function createRateLimiter(): RateLimiter {
+/**
+ * Fixed calendar-minute windows on the (injected) clock. `overrides` stand in for an operator's
+ * word on a different limit (tests use small ones to reach it quickly).
+ */
+export function createRateLimiter(overrides: Partial<Record<RateLimitBucket, number>> = {}): RateLimiter {
+  const limits = { ...DEFAULT_RATE_LIMITS, ...overrides };
   const windows = new Map<string, { minute: number; used: number }>();
   return {
     take(mchid, endpoint, nowMs) {
-      const budget = BUDGETS[endpoint];
-      if (budget === undefined) return null;
+      const bucket = BUCKETS[endpoint];
+      if (bucket === undefined) return null;
       const minute = Math.floor(nowMs / 60_000);
-      const key = `${mchid}\n${budget.bucket}`;
+      const key = `${mchid}\n${bucket}`;
       const window = windows.get(key);
       if (window === undefined || window.minute !== minute) {
         windows.set(key, { minute, used: 1 });
         return null;
       }
-      if (window.used >= budget.perMinute) return Math.max(1, Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000));
+      if (window.used >= limits[bucket]) return Math.max(1, Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000));
       window.used += 1;
       return null;
     },

@@ -6,12 +6,16 @@ export interface SandboxMerchant {
   mchid: string;
   name: string;
   spMchid?: string;
+  /** Its complaints carry power-bank rental details (additional_info SHARE_POWER_TYPE). */
+  rentsPowerBanks?: boolean;
 }
 
 export const SANDBOX_MERCHANTS: readonly SandboxMerchant[] = [
   { mchid: '1900000101', name: '上海鲜果时光餐饮管理有限公司' },
   { mchid: '1900000102', name: '深圳极速出行科技有限公司' },
-  { mchid: '1900000301', name: '成都小马充电宝租赁有限公司', spMchid: '1900000200' },
+  { mchid: '1900000301', name: '成都小马充电宝租赁有限公司', spMchid: '1900000200', rentsPowerBanks: true },
+  // A second sub-merchant of the same service provider: siblings are a different business each.
+  { mchid: '1900000302', name: '成都蜀味小面餐饮有限公司', spMchid: '1900000200' },
 ];
 
 export interface SeedData {
@@ -46,6 +50,10 @@ const TEXTS: Record<string, { description: string; details: string[]; type: 'REF
     { type: 'REFUND', description: '申请退款', details: ['充电宝已经归还，但是一直在计费，扣了99元押金。', '充电宝根本充不进电，用了五分钟就还了，还收了一小时费用。', '归还时机柜显示已满，只能带走，结果扣了全额。'] },
     { type: 'SERVICE_NOT_WORK', description: '免押服务未生效', details: ['开通了免押金租借，还是被冻结了押金。'] },
     { type: 'OTHERS', description: '其他问题', details: ['附近的机柜都坏了，无法归还。', '客服电话一直占线。'] },
+  ],
+  '1900000302': [
+    { type: 'REFUND', description: '申请退款', details: ['面里吃出了头发，要求退款。', '点了两份只送来一份，钱扣了两份。'] },
+    { type: 'OTHERS', description: '商品/服务问题', details: ['外卖洒了一半，商家不处理。', '店里卫生太差。'] },
   ],
 };
 
@@ -141,7 +149,7 @@ export function createSeed(nowMs: number): SeedData {
         problemType: topic.type,
         ...(topic.type === 'REFUND' ? { applyRefundAmount: amount } : {}),
         userTags: tagRoll < 0.15 ? ['TRUSTED'] : tagRoll < 0.22 ? ['HIGH_RISK'] : [],
-        ...(merchant.spMchid === undefined
+        ...(merchant.rentsPowerBanks !== true
           ? {}
           : {
               additionalInfo: {

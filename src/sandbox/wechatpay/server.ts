@@ -8,7 +8,7 @@ import { handleControl } from './control.js';
 import { createFaultInjector } from './faults.js';
 import { InboundAuthError, NonceRegistry, verifyInbound } from './inbound-auth.js';
 import { createWechatPaySandboxKeyring, type PlatformSigner } from './keys.js';
-import { createRateLimiter } from './limits.js';
+import { createRateLimiter, type RateLimitBucket } from './limits.js';
 import { Notifier, type NotificationQuirks } from './notifications.js';
 import { signatureHeaders } from './response-signing.js';
 import { ENDPOINT_NAMES, paramError, SandboxApiError, type Route, type RouteContext, type RouteResult } from './route.js';
@@ -26,6 +26,8 @@ export interface WechatPaySandboxOptions {
   clock?: Clock;
   seed?: boolean;
   enforceRateLimits?: boolean;
+  /** Per-minute limits other than the published ones (spec 5.6), per bucket; still per calling mchid. */
+  rateLimits?: Partial<Record<RateLimitBucket, number>>;
   notificationTimeScale?: number;
   /** Duplicate deliveries and SIGNTEST probes as the real service sends them; off by default. */
   notificationQuirks?: NotificationQuirks;
@@ -35,6 +37,8 @@ export interface WechatPaySandbox {
   readonly baseUrl: string;
   readonly keys: WechatPaySandboxKeys;
   stats(): Record<string, number>;
+  /** 429 RATELIMIT_EXCEEDED answers given because a per-minute limit was reached (not injected faults). */
+  rateLimited(): number;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -112,11 +116,13 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     },
   });
   const nonces = new NonceRegistry();
-  const limiter = createRateLimiter();
+  const limiter = createRateLimiter(options.rateLimits);
+  let rateLimited = 0;
   const faults = createFaultInjector();
   let counters: Record<string, number> = {};
   const resetStats = (): void => {
     counters = Object.fromEntries(ENDPOINT_NAMES.map((name) => [name, 0]));
+    rateLimited = 0;
   };
   const reset = (): void => {
     notifier.cancelPending();
@@ -204,12 +210,18 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     if (enforceRateLimits) {
       const retryAfter = limiter.take(caller, route.name, clock.now());
       if (retryAfter !== null) {
+        rateLimited += 1;
         response.setHeader('Retry-After', String(retryAfter));
         throw new SandboxApiError(429, 'RATELIMIT_EXCEEDED', '请求频率超过限制，请稍后再试');
       }
     }
     const params = Object.fromEntries(keys.map((key, index) => [key, matched.match[index + 1] ?? '']));
     const result = route.handle({ caller, params, query: new URLSearchParams(queryStart === -1 ? '' : target.slice(queryStart + 1)), body, headers: request.headers });
+    if (applied.answerDelayMs > 0) await sleep(applied.answerDelayMs);
+    if (applied.dropAnswer) {
+      request.socket.destroy();
+      return;
+    }
     respond(request, response, result, applied.tamper);
   }
 
@@ -264,6 +276,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     baseUrl,
     keys,
     stats: () => ({ ...counters }),
+    rateLimited: () => rateLimited,
     resetStats,
     async close() {
       notifier.close();

@@ -1,9 +1,11 @@
 import { invalidateNotificationUrls } from '../../cache/invalidation.js';
 import type { MerchantKey } from '../../domain/complaint-key.js';
 import { ForbiddenError, ValidationError } from '../../domain/errors.js';
-import { sameAccount } from '../../domain/merchant.js';
+import { sameAccount, type Merchant } from '../../domain/merchant.js';
+import { publicBaseUrlProblem, webhookUrl } from '../../domain/webhook-url.js';
 import type { ComplaintProvider } from '../../providers/provider.js';
 import { builder } from '../builder.js';
+import { ACCOUNT_SETTING_REFUSED } from '../merchant.js';
 import type { Context } from '../context.js';
 import { MUTATION_ERRORS } from '../errors.js';
 import { decodeMerchantId } from '../global-id.js';
@@ -18,7 +20,11 @@ interface UrlChanged {
 const SetNotificationUrlInput = builder.inputType('SetNotificationUrlInput', {
   fields: (t) => ({
     merchantId: t.id({ required: true }),
-    url: t.string({ required: true, description: 'An https URL that receives the provider\'s notifications.' }),
+    url: t.string({
+      required: false,
+      description:
+        "This gateway's own webhook URL for the merchant's provider account, the only URL accepted (so no token can send an account's notifications elsewhere). Omit it: the gateway registers that URL.",
+    }),
   }),
 });
 
@@ -36,28 +42,58 @@ function successType(name: string, description: string) {
   });
 }
 
-function checkUrl(url: string): string {
+/**
+ * The merchant's provider, once the caller may change its account's notification URL. The refusal
+ * names neither the account (a service provider's mchid) nor its other merchants.
+ */
+function administeredProvider(context: Context, merchantId: string): { merchant: MerchantKey; provider: ComplaintProvider } {
+  const merchant = decodeMerchantId(merchantId, 'input.merchantId');
+  const provider = providerFor(context, merchant, 'NOTIFICATION_URL');
+  if (!context.mayAdministerAccount(provider.merchant)) {
+    throw new ForbiddenError(ACCOUNT_SETTING_REFUSED);
+  }
+  return { merchant, provider };
+}
+
+/**
+ * The one URL these mutations register: this gateway's webhook for the merchant's provider account,
+ * so that no token can point an account's notifications at another server. Checked before any
+ * upstream call; messages do not spell the URL (it names the account).
+ */
+function ownWebhookUrl(context: Context, merchant: Merchant, given: string | null | undefined): string {
+  const { publicBaseUrl, accountOf } = context.webhooks;
+  if (publicBaseUrl === null) {
+    throw new ValidationError(
+      'this gateway has no public base URL, so it cannot name its own webhook: the operator must set server.publicBaseUrl (env PUBLIC_BASE_URL)',
+      'input.url',
+    );
+  }
+  const problem = publicBaseUrlProblem(publicBaseUrl);
+  if (problem !== null) {
+    throw new ValidationError(`this gateway's public base URL ${problem}: the operator must fix server.publicBaseUrl (env PUBLIC_BASE_URL)`, 'input.url');
+  }
+  const account = accountOf(merchant);
+  if (account === undefined) throw new ValidationError("no webhook of this gateway receives this merchant's notifications", 'input.url');
+  const own = webhookUrl(publicBaseUrl, merchant.provider, account);
+  if (given === null || given === undefined) return own;
+  let url: URL;
   try {
-    new URL(url);
+    url = new URL(given);
   } catch {
     throw new ValidationError('url is not an absolute URL', 'input.url');
   }
-  return url;
+  if (url.href !== own) {
+    throw new ValidationError("url must be this gateway's own webhook URL for the merchant's provider account; omit url to register it", 'input.url');
+  }
+  return own;
 }
 
 /** Calls the provider, then evicts the cached URL here and in the shared store. */
 async function changeUrl(
   context: Context,
-  merchantId: string,
+  { merchant, provider }: { merchant: MerchantKey; provider: ComplaintProvider },
   change: (provider: ComplaintProvider) => Promise<string | null>,
 ): Promise<UrlChanged> {
-  const merchant = decodeMerchantId(merchantId, 'input.merchantId');
-  const provider = providerFor(context, merchant, 'NOTIFICATION_URL');
-  if (!context.mayAdministerAccount(provider.merchant)) {
-    throw new ForbiddenError(
-      `the notification URL of ${provider.merchant.provider} account ${provider.merchant.accountNo} is shared by merchants this token was not granted`,
-    );
-  }
   // Every merchant of the account shares the URL: none may keep showing the old one.
   const sharing = context.registry.merchants.filter((other) => sameAccount(other, provider.merchant));
   const forget = async (): Promise<void> => {
@@ -87,8 +123,11 @@ builder.mutationField('createNotificationUrl', (t) =>
     args: { input: t.arg({ type: SetNotificationUrlInput, required: true }) },
     authScopes: { 'notifications:admin': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'CreateNotificationUrlResult' } },
-    resolve: (_root, { input }, context) =>
-      changeUrl(context, input.merchantId, (provider) => provider.createNotificationUrl(checkUrl(input.url))),
+    resolve: async (_root, { input }, context) => {
+      const target = administeredProvider(context, input.merchantId);
+      const url = ownWebhookUrl(context, target.provider.merchant, input.url);
+      return changeUrl(context, target, (provider) => provider.createNotificationUrl(url));
+    },
   }),
 );
 
@@ -98,8 +137,11 @@ builder.mutationField('updateNotificationUrl', (t) =>
     args: { input: t.arg({ type: SetNotificationUrlInput, required: true }) },
     authScopes: { 'notifications:admin': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'UpdateNotificationUrlResult' } },
-    resolve: (_root, { input }, context) =>
-      changeUrl(context, input.merchantId, (provider) => provider.updateNotificationUrl(checkUrl(input.url))),
+    resolve: async (_root, { input }, context) => {
+      const target = administeredProvider(context, input.merchantId);
+      const url = ownWebhookUrl(context, target.provider.merchant, input.url);
+      return changeUrl(context, target, (provider) => provider.updateNotificationUrl(url));
+    },
   }),
 );
 
@@ -109,8 +151,8 @@ builder.mutationField('deleteNotificationUrl', (t) =>
     args: { input: t.arg({ type: DeleteNotificationUrlInput, required: true }) },
     authScopes: { 'notifications:admin': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'DeleteNotificationUrlResult' } },
-    resolve: (_root, { input }, context) =>
-      changeUrl(context, input.merchantId, async (provider) => {
+    resolve: async (_root, { input }, context) =>
+      changeUrl(context, administeredProvider(context, input.merchantId), async (provider) => {
         await provider.deleteNotificationUrl();
         return null;
       }),

@@ -2,7 +2,7 @@ import { ValidationError } from '../../domain/errors.js';
 import type { RefundProgressInput } from '../../providers/provider.js';
 import { builder } from '../builder.js';
 import { MUTATION_ERRORS } from '../errors.js';
-import { changeComplaint, complaintSuccessType, type ComplaintChanged } from './complaint-change.js';
+import { changeComplaint, complaintSuccessType, historyHasEntry, IDEMPOTENCY_KEY_DESCRIPTION, type ComplaintChanged } from './complaint-change.js';
 
 const ApproveRefundInput = builder.inputType('ApproveRefundInput', {
   fields: (t) => ({
@@ -31,6 +31,7 @@ const UpdateRefundProgressInput = builder.inputType('UpdateRefundProgressInput',
   fields: (t) => ({
     complaintId: t.id({ required: true }),
     decision: t.field({ type: RefundDecisionInput, required: true }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 });
 
@@ -60,9 +61,18 @@ builder.mutationField('updateRefundProgress', (t) =>
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'UpdateRefundProgressResult' } },
     resolve: async (_root, { input }, context): Promise<ComplaintChanged> => {
       const progress = toRefundProgress(input.decision);
-      const { key } = await changeComplaint(context, input.complaintId, 'REFUND_PROGRESS', (provider, complaint) =>
-        provider.updateRefundProgress(complaint.complaintId, progress),
-      );
+      const decided = progress.action === 'APPROVE' ? 'MERCHANT_APPROVE_REFUND' : 'MERCHANT_REFUSE_RERUND';
+      const { key } = await changeComplaint(context, {
+        name: 'updateRefundProgress',
+        complaintId: input.complaintId,
+        capability: 'REFUND_PROGRESS',
+        idempotencyKey: input.idempotencyKey ?? null,
+        input: progress,
+        send: (provider, complaint) => provider.updateRefundProgress(complaint.complaintId, progress),
+        // The decision landed when the history shows it (WeChat's spelling, "RERUND" included).
+        landed: async (provider, complaint, sentAt) =>
+          (await historyHasEntry(provider, complaint, sentAt, (entry) => entry.operateType.raw === decided)) ? undefined : null,
+      });
       return { key };
     },
   }),

@@ -1,8 +1,9 @@
 import { ValidationError } from '../../domain/errors.js';
 import { builder } from '../builder.js';
+import { complaintGlobalId } from '../global-id.js';
 import { MUTATION_ERRORS } from '../errors.js';
 import { NormalMessageInput, toNormalMessage } from '../message.js';
-import { changeComplaint, complaintSuccessType, type ComplaintChanged } from './complaint-change.js';
+import { changeComplaint, complaintSuccessType, historyHasEntry, IDEMPOTENCY_KEY_DESCRIPTION, type ComplaintChanged } from './complaint-change.js';
 import { ComplaintRef } from '../complaint.js';
 
 const ReplyJumpUrlInput = builder.inputType('ReplyJumpUrlInput', {
@@ -27,6 +28,7 @@ const ReplyToComplaintInput = builder.inputType('ReplyToComplaintInput', {
     imageMediaIds: t.stringList({ description: 'Media ids from uploadImage.' }),
     jumpUrl: t.field({ type: ReplyJumpUrlInput }),
     miniProgram: t.field({ type: ReplyMiniProgramInput }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 });
 
@@ -39,22 +41,27 @@ builder.mutationField('replyToComplaint', (t) =>
     authScopes: { 'complaints:write': true },
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'ReplyToComplaintResult' } },
     resolve: async (_root, { input }, context): Promise<ComplaintChanged> => {
-      const { key } = await changeComplaint(context, input.complaintId, 'REPLY', async (provider, complaint) => {
-        const text = input.text.trim();
-        if (text.length === 0) throw new ValidationError('text must not be empty', 'input.text');
-        if (text.length > provider.limits.maxReplyLength) {
-          throw new ValidationError(`text may have at most ${provider.limits.maxReplyLength} characters`, 'input.text');
-        }
-        const imageMediaIds = input.imageMediaIds ?? [];
-        if (imageMediaIds.length > provider.limits.maxReplyImages) {
-          throw new ValidationError(`at most ${provider.limits.maxReplyImages} images`, 'input.imageMediaIds');
-        }
-        await provider.reply(complaint.complaintId, {
-          text,
-          imageMediaIds,
-          jumpUrl: input.jumpUrl ?? null,
-          miniProgram: input.miniProgram ?? null,
-        });
+      const text = input.text.trim();
+      const reply = { text, imageMediaIds: input.imageMediaIds ?? [], jumpUrl: input.jumpUrl ?? null, miniProgram: input.miniProgram ?? null };
+      const { key } = await changeComplaint(context, {
+        name: 'reply',
+        complaintId: input.complaintId,
+        capability: 'REPLY',
+        idempotencyKey: input.idempotencyKey ?? null,
+        input: reply,
+        send: async (provider, complaint) => {
+          if (text.length === 0) throw new ValidationError('text must not be empty', 'input.text');
+          if (text.length > provider.limits.maxReplyLength) {
+            throw new ValidationError(`text may have at most ${provider.limits.maxReplyLength} characters`, 'input.text');
+          }
+          if (reply.imageMediaIds.length > provider.limits.maxReplyImages) {
+            throw new ValidationError(`at most ${provider.limits.maxReplyImages} images`, 'input.imageMediaIds');
+          }
+          await provider.reply(complaint.complaintId, reply);
+        },
+        // The reply landed when the history shows the merchant's message with this text.
+        landed: async (provider, complaint, sentAt) =>
+          (await historyHasEntry(provider, complaint, sentAt, (entry) => entry.operateType.raw === 'MERCHANT_RESPONSE' && entry.details === text)) ? undefined : null,
       });
       return { key };
     },
@@ -65,7 +72,7 @@ const ReplyImmediatelyInput = builder.inputType('ReplyImmediatelyInput', {
   fields: (t) => ({
     complaintId: t.id({ required: true }),
     message: t.field({ type: NormalMessageInput, required: true }),
-    idempotencyKey: t.string({ required: true, description: 'A repeat with the same key returns the first call\'s log id.' }),
+    idempotencyKey: t.string({ required: true, description: `${IDEMPOTENCY_KEY_DESCRIPTION} Also sent to WeChat Pay, which deduplicates on it.` }),
   }),
 });
 
@@ -77,7 +84,13 @@ const ReplyImmediatelySuccess = builder.objectRef<ImmediateReplied>('ReplyImmedi
   description: 'The message was sent to a complaint that needs immediate service.',
   fields: (t) => ({
     logId: t.exposeString('logId', { description: 'The negotiation history entry of this message.' }),
-    complaint: t.field({ type: ComplaintRef, resolve: (replied, _args, context) => context.loaders.complaint.load(replied.key) }),
+    complaintId: t.id({ description: 'The global id of the complaint.', resolve: (replied) => complaintGlobalId(replied.key) }),
+    complaint: t.field({
+      type: ComplaintRef,
+      nullable: true,
+      description: 'null, with an error, when the caller may not read complaints.',
+      resolve: (replied, _args, context) => context.loaders.complaint.load(replied.key),
+    }),
   }),
 });
 
@@ -89,13 +102,16 @@ builder.mutationField('replyImmediately', (t) =>
     errors: { types: MUTATION_ERRORS, directResult: true, union: { name: 'ReplyImmediatelyResult' } },
     resolve: async (_root, { input }, context): Promise<ImmediateReplied> => {
       const idempotencyKey = input.idempotencyKey.trim();
-      if (idempotencyKey.length === 0 || idempotencyKey.length > 128) {
-        throw new ValidationError('idempotencyKey must have 1 to 128 characters', 'input.idempotencyKey');
-      }
       const message = toNormalMessage(input.message);
-      const { key, result } = await changeComplaint(context, input.complaintId, 'IMMEDIATE_REPLY', (provider, complaint) =>
-        provider.replyImmediately(complaint.complaintId, { message, idempotencyKey }),
-      );
+      // No `landed` check: WeChat deduplicates on idempotent_id, so sending again is safe.
+      const { key, result } = await changeComplaint(context, {
+        name: 'replyImmediately',
+        complaintId: input.complaintId,
+        capability: 'IMMEDIATE_REPLY',
+        idempotencyKey,
+        input: message,
+        send: (provider, complaint) => provider.replyImmediately(complaint.complaintId, { message, idempotencyKey }),
+      });
       return { key, logId: result.logId };
     },
   }),

@@ -9,6 +9,8 @@ export interface RequestLimits {
   maxTokens: number;
   maxDirectives: number;
   maxCost: number;
+  /** Provider calls one operation may cause (see use-upstream-cost.ts); well under a 200/min budget. */
+  maxUpstreamFields: number;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface RequestLimits {
  * blocks) is 8 levels, GraphiQL's own introspection query about 300 tokens, and a console may ask
  * for 50 complaints by alias in one operation (the loaders make that one upstream call each).
  */
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = { maxDepth: 10, maxAliases: 100, maxTokens: 2000, maxDirectives: 20, maxCost: 5000 };
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = { maxDepth: 10, maxAliases: 100, maxTokens: 2000, maxDirectives: 20, maxCost: 5000, maxUpstreamFields: 50 };
 
 /**
  * graphql-armor's limits. Field suggestions ("did you mean ...") leak the schema when introspection

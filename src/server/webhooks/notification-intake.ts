@@ -40,9 +40,12 @@ export interface NotificationWebhookOptions {
   receivers: ReadonlyMap<string, NotificationReceiver>;
   eventLog: EventLog;
   /**
-   * Runs after the events are stored, for new and redelivered notifications alike (cache
-   * invalidation is idempotent, and a redelivery then repairs a crash between append and this
-   * hook). A rejection answers 5xx so the provider delivers again.
+   * Runs after the events are stored, with the events this delivery stored first; never for a
+   * redelivery or replay of stored ones, so resending a captured notification changes nothing (cache
+   * invalidation would otherwise let anyone flush caches at will). A rejection answers 5xx, but the
+   * redelivery is then a duplicate and does not run it again: like a crash between append and this
+   * hook, what it failed to do stays undone. For cache invalidation, the cached data lives until
+   * its TTL (at most 5 minutes).
    */
   onAccepted?: (events: readonly ComplaintEvent[]) => Promise<void> | void;
   logger: WebhookLogger;
@@ -142,21 +145,25 @@ export function createNotificationIntake(
     const receivedAt = new Date(clock.now()).toISOString();
     const events: ComplaintEvent[] = received.events.map((event) => ({ ...event, receivedAt }));
     const notificationIds = events.map((event) => event.notificationId);
-    let duplicates: number;
+    let stored: ComplaintEvent[];
     try {
       const result = await eventLog.append(events);
-      duplicates = result.entries.filter((entry) => entry.duplicate).length;
+      // Entries come in the order given; a duplicate was stored by an earlier delivery.
+      stored = events.filter((_event, index) => result.entries[index]?.duplicate === false);
     } catch (error) {
       return refuse(failureStatus(error), { notificationIds, ...describeError(error) }, 'notification not stored');
     }
-    try {
-      await onAccepted?.(events);
-    } catch (error) {
-      return refuse(500, { notificationIds, ...describeError(error) }, 'notification stored, follow-up failed');
+    const duplicates = events.length - stored.length;
+    if (stored.length > 0) {
+      try {
+        await onAccepted?.(stored);
+      } catch (error) {
+        return refuse(500, { notificationIds, ...describeError(error) }, 'notification stored, follow-up failed');
+      }
     }
 
     logger.info(
-      { ...context, notificationIds, appended: events.length - duplicates, duplicates },
+      { ...context, notificationIds, appended: stored.length, duplicates },
       duplicates === events.length && events.length > 0 ? 'notification redelivered' : 'notification accepted',
     );
     return acknowledge(received);

@@ -1,6 +1,7 @@
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readGeneration } from '../../../src/cache/generation.js';
-import { invalidateComplaint } from '../../../src/cache/invalidation.js';
+import { invalidateComplaint, invalidateNotificationUrls } from '../../../src/cache/invalidation.js';
 import { cacheKeys } from '../../../src/cache/keys.js';
 import { createCacheStore, type CacheStore } from '../../../src/cache/store.js';
 import { complaintGlobalId } from '../../../src/schema/global-id.js';
@@ -24,15 +25,39 @@ describe('invalidateComplaint', () => {
   it('evicts the detail and moves the complaint and merchant generations', async () => {
     const cache = createCacheStore({ kind: 'memory' });
     const { key } = world();
+    const otherMerchant = { provider: key.provider, merchantNo: '1900000002' };
     await cache.set(cacheKeys.complaint(key), { stale: true });
     const complaintGeneration = await readGeneration(cache, cacheKeys.complaintGeneration(key));
     const merchantGeneration = await readGeneration(cache, cacheKeys.merchantGeneration(key));
+    const responseGeneration = await readGeneration(cache, cacheKeys.responseGeneration(key));
+    const otherResponseGeneration = await readGeneration(cache, cacheKeys.responseGeneration(otherMerchant));
     expect(await readGeneration(cache, cacheKeys.merchantGeneration(key))).toBe(merchantGeneration);
 
     await invalidateComplaint(cache, key);
     expect(await cache.get(cacheKeys.complaint(key))).toBeUndefined();
     expect(await readGeneration(cache, cacheKeys.complaintGeneration(key))).not.toBe(complaintGeneration);
     expect(await readGeneration(cache, cacheKeys.merchantGeneration(key))).not.toBe(merchantGeneration);
+    // The responses that may show this merchant, and no other merchant's.
+    expect(await readGeneration(cache, cacheKeys.responseGeneration(key))).not.toBe(responseGeneration);
+    expect(await readGeneration(cache, cacheKeys.responseGeneration(otherMerchant))).toBe(otherResponseGeneration);
+  });
+
+  it('invalidateNotificationUrls drops the URLs and responses of the account’s merchants only', async () => {
+    const cache = createCacheStore({ kind: 'memory' });
+    const [a, b, outside] = ['1900000301', '1900000302', '1900000401'].map((merchantNo) => ({ provider: 'WECHAT_PAY' as const, merchantNo }));
+    if (a === undefined || b === undefined || outside === undefined) throw new Error('three merchants');
+    const before = new Map<string, string>();
+    for (const merchant of [a, b, outside]) {
+      await cache.set(cacheKeys.notificationUrl(merchant), 'https://gateway.test/webhooks/wechatpay/1900000300');
+      before.set(merchant.merchantNo, await readGeneration(cache, cacheKeys.responseGeneration(merchant)));
+    }
+    await invalidateNotificationUrls(cache, [a, b]);
+    for (const merchant of [a, b]) {
+      expect(await cache.get(cacheKeys.notificationUrl(merchant))).toBeUndefined();
+      expect(await readGeneration(cache, cacheKeys.responseGeneration(merchant))).not.toBe(before.get(merchant.merchantNo));
+    }
+    expect(await cache.get(cacheKeys.notificationUrl(outside))).toBeDefined();
+    expect(await readGeneration(cache, cacheKeys.responseGeneration(outside))).toBe(before.get(outside.merchantNo));
   });
 
   it('makes a change the gateway did not make itself (a notification) visible on the next read', async () => {
@@ -75,9 +100,11 @@ describe.skipIf('reason' in redis)('two gateway instances sharing the real Redis
       stores.push(store);
       return store;
     };
-    // With whole responses cached too: their invalidation must reach the other instance as well.
-    const a = createHarness([provider], { cache: open(), responseCacheTtlMs: 60_000 });
-    const b = createHarness([provider], { cache: open(), responseCacheTtlMs: 60_000 });
+    // With whole responses cached too, shared by instances with one secret: their invalidation must
+    // reach the other instance as well.
+    const secret = createSecretKey(randomBytes(32));
+    const a = createHarness([provider], { cache: open(), responseCacheTtlMs: 60_000, secret });
+    const b = createHarness([provider], { cache: open(), responseCacheTtlMs: 60_000, secret });
 
     await a.run(LIST);
     await a.run(DETAIL, { id });

@@ -49,6 +49,14 @@ export function cacheStoreSuite(name: string, open: () => Promise<CacheStore>): 
       await store.delete([]);
     });
 
+    it('reads several keys in one call, in key order, a miss as undefined', async () => {
+      const store = await fresh();
+      await store.set('m:a', 'one');
+      await store.set('m:c', { three: 3 });
+      expect(await store.getMany(['m:c', 'm:b', 'm:a'])).toEqual([{ three: 3 }, undefined, 'one']);
+      expect(await store.getMany([])).toEqual([]);
+    });
+
     it('passes its readiness check', async () => {
       const store = await fresh();
       await expect(store.check()).resolves.toBeUndefined();

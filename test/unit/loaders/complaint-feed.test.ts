@@ -1,3 +1,4 @@
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createCacheStore } from '../../../src/cache/store.js';
 import { addDays } from '../../../src/domain/local-date.js';
@@ -8,23 +9,34 @@ import { decodeFeedCursor, encodeFeedCursor } from '../../../src/loaders/feed-cu
 import { createProviderRegistry } from '../../../src/providers/registry.js';
 import { createFakeProvider, makeComplaint } from '../../helpers/fake-provider.js';
 
+const secret = createSecretKey(randomBytes(32));
+
 describe('feed cursors', () => {
+  const cursor = { f: 'abc', r: ['2026-01-01', '2026-03-01'] as [string, string], t: 1700000000000, k: ['WECHAT_PAY:1:2'], p: { 'WECHAT_PAY:1': [2, 40] as [number, number] } };
+
   it('round-trip and reject anything this gateway did not write', () => {
-    const cursor = { f: 'abc', r: ['2026-01-01', '2026-03-01'] as [string, string], t: 1700000000000, k: ['WECHAT_PAY:1:2'], p: { 'WECHAT_PAY:1': [2, 40] as [number, number] } };
-    expect(decodeFeedCursor(encodeFeedCursor(cursor))).toEqual(cursor);
+    expect(decodeFeedCursor(secret, encodeFeedCursor(secret, cursor))).toEqual(cursor);
     const bad = [
       '',
       '%%%',
       Buffer.from('null').toString('base64url'),
-      Buffer.from('[]').toString('base64url'),
-      encodeFeedCursor({ ...cursor, k: [] }),
-      encodeFeedCursor({ ...cursor, t: 1.5 }),
-      encodeFeedCursor({ ...cursor, r: ['2026-02-30', '2026-03-01'] }),
-      encodeFeedCursor({ ...cursor, p: { x: [-1, 0] } }),
-      encodeFeedCursor({ ...cursor, p: { x: [0, 1e12] } }),
-      'A'.repeat(5000),
+      Buffer.from(JSON.stringify(cursor)).toString('base64url'),
+      encodeFeedCursor(secret, { ...cursor, k: [] }),
+      encodeFeedCursor(secret, { ...cursor, t: 1.5 }),
+      encodeFeedCursor(secret, { ...cursor, r: ['2026-02-30', '2026-03-01'] }),
+      encodeFeedCursor(secret, { ...cursor, p: { x: [-1, 0] } }),
+      encodeFeedCursor(secret, { ...cursor, p: { x: [0, 1e12] } }),
+      'A'.repeat(9000),
     ];
-    for (const text of bad) expect(() => decodeFeedCursor(text), text.slice(0, 40)).toThrow(ValidationError);
+    for (const text of bad) expect(() => decodeFeedCursor(secret, text), text.slice(0, 40)).toThrow(ValidationError);
+  });
+
+  it('refuse a cursor signed with another key or altered after signing', () => {
+    expect(() => decodeFeedCursor(secret, encodeFeedCursor(createSecretKey(randomBytes(32)), cursor))).toThrow(ValidationError);
+    const [, mac] = encodeFeedCursor(secret, cursor).split('.');
+    // The same MAC over a wider date range: the payload no longer matches its signature.
+    const widened = Buffer.from(JSON.stringify({ ...cursor, r: ['2020-01-01', '2026-03-01'] })).toString('base64url');
+    expect(() => decodeFeedCursor(secret, `${widened}.${mac}`)).toThrow(ValidationError);
   });
 });
 
@@ -43,6 +55,7 @@ describe('readComplaintFeed', () => {
       first: 4,
       matches: () => true,
       complaintId: null,
+      encodeCursor: (cursor) => encodeFeedCursor(secret, cursor),
     };
     const perPage: number[] = [];
     const seen: string[] = [];
@@ -51,7 +64,7 @@ describe('readComplaintFeed', () => {
       // A fresh request and an empty cache each time: every list page read is an upstream call.
       const loaders = createLoaders({ registry, cache: createCacheStore({ kind: 'memory' }) });
       const before = provider.calls['listComplaints'] ?? 0;
-      const page = await readComplaintFeed(loaders, { ...query, after: after === null ? null : decodeFeedCursor(after) });
+      const page = await readComplaintFeed(loaders, { ...query, after: after === null ? null : decodeFeedCursor(secret, after) });
       perPage.push((provider.calls['listComplaints'] ?? 0) - before);
       seen.push(...page.edges.map((edge) => edge.complaint.key.complaintId));
       if (!page.hasNextPage) break;

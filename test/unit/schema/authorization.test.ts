@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { merchantGlobalId } from '../../../src/schema/global-id.js';
 import { testAccessTokens, testToken } from '../../helpers/access-tokens.js';
 import { createFakeProvider } from '../../helpers/fake-provider.js';
-import { createHarness } from './harness.js';
+import { createHarness, HARNESS_PUBLIC_BASE_URL } from './harness.js';
 
 /* Rules of the schema's authorization that the demo tokens of the e2e matrix do not reach. */
 
@@ -24,10 +24,17 @@ function setup() {
 describe('authorization in the schema', () => {
   it('a per-account setting changes only for a token granted every merchant of the account', async () => {
     const { first, second, harness } = setup();
-    const input = { merchantId: merchantGlobalId(first.merchant), url: 'https://console.example/hook' };
+    const input = { merchantId: merchantGlobalId(first.merchant), url: `${HARNESS_PUBLIC_BASE_URL}/webhooks/wechatpay/1900000200` };
     const refused = await harness.run(SET_URL, { input }, 'one-sub-merchant');
     expect(refused.data?.['updateNotificationUrl']).toMatchObject({ __typename: 'ForbiddenError', message: expect.stringContaining('shared') });
+    // Neither the service provider's number nor the sibling it was not granted.
+    expect(JSON.stringify(refused)).not.toMatch(/1900000200|1900000302/);
     expect(first.calls['updateNotificationUrl'] ?? 0).toBe(0);
+    // Reading it is refused too: the account's URL names the service provider's account.
+    const unread = await harness.run(URLS, undefined, 'one-sub-merchant');
+    expect(unread.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining('shared') });
+    expect(JSON.stringify(unread)).not.toMatch(/1900000200|1900000302/);
+    expect(first.calls['getNotificationUrl'] ?? 0).toBe(0);
 
     await harness.run(URLS, undefined, 'both-sub-merchants');
     const readsBefore = second.calls['getNotificationUrl'] ?? 0;

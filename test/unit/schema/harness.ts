@@ -1,4 +1,4 @@
-import { createSecretKey, randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { pino } from 'pino';
 import { createCacheStore, type CacheStore } from '../../../src/cache/store.js';
 import { createEventLog, type EventLog } from '../../../src/events/event-log.js';
@@ -23,6 +23,9 @@ export interface Harness {
   run(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse>;
 }
 
+/** The harness gateway's public base URL unless a test says otherwise: its webhooks live under it. */
+export const HARNESS_PUBLIC_BASE_URL = 'https://gateway.test';
+
 /** "Now" of every harness: 2026-11-20 12:00 Beijing. */
 export const HARNESS_NOW = Date.parse('2026-11-20T12:00:00+08:00');
 
@@ -41,11 +44,21 @@ function inMemoryEventLog(): EventLog {
 
 export function createHarness(
   providers: ComplaintProvider[],
-  options: { cache?: CacheStore; eventLog?: EventLog; accessTokens?: AccessTokens; responseCacheTtlMs?: number } = {},
+  options: {
+    cache?: CacheStore;
+    eventLog?: EventLog;
+    accessTokens?: AccessTokens;
+    responseCacheTtlMs?: number;
+    /** Default HARNESS_PUBLIC_BASE_URL; null: none configured. */
+    publicBaseUrl?: string | null;
+    /** The instance secret; default random per harness (pass one to share it between two harnesses). */
+    secret?: KeyObject;
+  } = {},
 ): Harness {
   const cache = options.cache ?? createCacheStore({ kind: 'memory' });
   const eventLog = options.eventLog ?? inMemoryEventLog();
-  const mediaTokenSecret = createSecretKey(randomBytes(32));
+  const mediaTokenSecret = options.secret ?? createSecretKey(randomBytes(32));
+  const publicBaseUrl = options.publicBaseUrl === undefined ? HARNESS_PUBLIC_BASE_URL : options.publicBaseUrl;
   const gateway = createGateway({
     registry: createProviderRegistry(providers),
     accessTokens: options.accessTokens ?? testAccessTokens(),
@@ -54,7 +67,11 @@ export function createHarness(
     logger: pino({ level: 'silent' }),
     mediaTokenSecret,
     clock: createFixedClock(HARNESS_NOW),
-    options: { mediaUrlBase: (token) => `http://gateway.test/media/${token}`, responseCacheTtlMs: options.responseCacheTtlMs ?? 0 },
+    options: {
+      mediaUrlBase: (token) => `http://gateway.test/media/${token}`,
+      responseCacheTtlMs: options.responseCacheTtlMs ?? 0,
+      webhooks: { publicBaseUrl, accountOf: (merchant) => merchant.accountNo },
+    },
   });
   return {
     gateway,

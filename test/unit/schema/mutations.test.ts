@@ -3,7 +3,7 @@ import { ProviderError, RateLimitedError } from '../../../src/domain/errors.js';
 import { complaintGlobalId, merchantGlobalId } from '../../../src/schema/global-id.js';
 import { ADMIN_AUTHORIZATION } from '../../helpers/access-tokens.js';
 import { createFakeProvider, makeComplaint, type FakeProvider } from '../../helpers/fake-provider.js';
-import { createHarness, type Harness } from './harness.js';
+import { createHarness, HARNESS_PUBLIC_BASE_URL, type Harness } from './harness.js';
 
 const LIST = `{ complaints(first: 50, filter: { from: "2026-11-01", to: "2026-11-20" }) { edges { node { complaintId state } } } }`;
 const DETAIL = `query($id: ID!) { complaint(id: $id) { state negotiationHistory(first: 10) { edges { node { operateType details } } } } }`;
@@ -156,22 +156,98 @@ describe('mutations', () => {
   it('notification URL mutations change what Merchant.notificationUrl shows right after', async () => {
     const { harness } = setup();
     const merchantId = merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: '1900000001' });
+    const own = `${HARNESS_PUBLIC_BASE_URL}/webhooks/wechatpay/1900000001`;
     const read = async () => (await harness.run(`{ merchants { notificationUrl } }`)).data?.['merchants'][0].notificationUrl;
     expect(await read()).toBeNull();
     const created = await harness.run(
-      `mutation($m: ID!) { createNotificationUrl(input: { merchantId: $m, url: "https://a.example/hook" }) { __typename ... on CreateNotificationUrlSuccess { url } } }`,
-      { m: merchantId },
+      `mutation($m: ID!, $url: String) { createNotificationUrl(input: { merchantId: $m, url: $url }) { __typename ... on CreateNotificationUrlSuccess { url } } }`,
+      { m: merchantId, url: own },
     );
-    expect(created.data?.['createNotificationUrl']).toEqual({ __typename: 'CreateNotificationUrlSuccess', url: 'https://a.example/hook' });
-    expect(await read()).toBe('https://a.example/hook');
-    await harness.run(`mutation($m: ID!) { updateNotificationUrl(input: { merchantId: $m, url: "https://b.example/hook" }) { __typename } }`, { m: merchantId });
-    expect(await read()).toBe('https://b.example/hook');
+    expect(created.data?.['createNotificationUrl']).toEqual({ __typename: 'CreateNotificationUrlSuccess', url: own });
+    expect(await read()).toBe(own);
     const deleted = await harness.run(`mutation($m: ID!) { deleteNotificationUrl(input: { merchantId: $m }) { __typename ... on DeleteNotificationUrlSuccess { url } } }`, {
       m: merchantId,
     });
     expect(deleted.data?.['deleteNotificationUrl']).toEqual({ __typename: 'DeleteNotificationUrlSuccess', url: null });
     expect(await read()).toBeNull();
+    // Without a url the gateway registers its own webhook: the caller need not know it.
+    const updated = await harness.run(`mutation($m: ID!) { updateNotificationUrl(input: { merchantId: $m }) { __typename ... on UpdateNotificationUrlSuccess { url } } }`, {
+      m: merchantId,
+    });
+    expect(updated.data?.['updateNotificationUrl']).toEqual({ __typename: 'UpdateNotificationUrlSuccess', url: own });
+    expect(await read()).toBe(own);
     const bad = await harness.run(`mutation { createNotificationUrl(input: { merchantId: "x", url: "https://a.example" }) { __typename ... on ValidationError { field } } }`);
     expect(bad.data?.['createNotificationUrl']).toEqual({ __typename: 'ValidationError', field: 'input.merchantId' });
+  });
+});
+
+describe('notification URL mutations register only this gateway\'s own webhook', () => {
+  const SET = (mutation: 'createNotificationUrl' | 'updateNotificationUrl') =>
+    `mutation($input: SetNotificationUrlInput!) { ${mutation}(input: $input) { __typename ... on Error { code message } ... on ValidationError { field } } }`;
+
+  function world(publicBaseUrl?: string | null) {
+    const merchant = createFakeProvider({ merchantNo: '1900000001' });
+    const other = createFakeProvider({ merchantNo: '1900000002' });
+    const harness = createHarness([merchant, other], publicBaseUrl === undefined ? {} : { publicBaseUrl });
+    return { merchant, other, harness, merchantId: merchantGlobalId(merchant.merchant) };
+  }
+
+  const upstreamWrites = (provider: FakeProvider): number => (provider.calls['createNotificationUrl'] ?? 0) + (provider.calls['updateNotificationUrl'] ?? 0);
+
+  const refusals: [string, string][] = [
+    ['another host', 'https://attacker.example/webhooks/wechatpay/1900000001'],
+    ['another path', `${HARNESS_PUBLIC_BASE_URL}/webhooks/wechatpay/1900000001/extra`],
+    ['another provider\'s route', `${HARNESS_PUBLIC_BASE_URL}/webhooks/huishouqian/1900000001`],
+    ['another account of this gateway', `${HARNESS_PUBLIC_BASE_URL}/webhooks/wechatpay/1900000002`],
+    ['http where the base is https', 'http://gateway.test/webhooks/wechatpay/1900000001'],
+    ['a query string', `${HARNESS_PUBLIC_BASE_URL}/webhooks/wechatpay/1900000001?to=elsewhere`],
+    ['no URL at all', 'not a url'],
+  ];
+  for (const [name, url] of refusals) {
+    it(`refuses ${name} with a ValidationError on input.url, before any upstream call`, async () => {
+      const { merchant, other, harness, merchantId } = world();
+      for (const mutation of ['createNotificationUrl', 'updateNotificationUrl'] as const) {
+        const result = await harness.run(SET(mutation), { input: { merchantId, url } });
+        expect(result.data?.[mutation]).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_ERROR', field: 'input.url' });
+      }
+      expect(upstreamWrites(merchant) + upstreamWrites(other)).toBe(0);
+    });
+  }
+
+  it('refuses an http base URL that is not loopback, even for the URL it names', async () => {
+    const { merchant, harness, merchantId } = world('http://gateway.example');
+    for (const url of ['http://gateway.example/webhooks/wechatpay/1900000001', undefined]) {
+      const result = await harness.run(SET('createNotificationUrl'), { input: { merchantId, url } });
+      expect(result.data?.['createNotificationUrl']).toMatchObject({ __typename: 'ValidationError', field: 'input.url', message: expect.stringContaining('https') });
+    }
+    expect(upstreamWrites(merchant)).toBe(0);
+  });
+
+  it('accepts http for a loopback base URL (sandbox mode, tests)', async () => {
+    const { merchant, harness, merchantId } = world('http://127.0.0.1:4000');
+    const url = 'http://127.0.0.1:4000/webhooks/wechatpay/1900000001';
+    const result = await harness.run(SET('createNotificationUrl'), { input: { merchantId, url } });
+    expect(result.data?.['createNotificationUrl']).toEqual({ __typename: 'CreateNotificationUrlSuccess' });
+    expect(await merchant.getNotificationUrl()).toBe(url);
+  });
+
+  it('with no public base URL configured, refuses and tells the operator what to set', async () => {
+    const { merchant, harness, merchantId } = world(null);
+    for (const url of [`${HARNESS_PUBLIC_BASE_URL}/webhooks/wechatpay/1900000001`, undefined]) {
+      const result = await harness.run(SET('updateNotificationUrl'), { input: { merchantId, url } });
+      expect(result.data?.['updateNotificationUrl']).toMatchObject({
+        __typename: 'ValidationError',
+        field: 'input.url',
+        message: expect.stringMatching(/server\.publicBaseUrl.*PUBLIC_BASE_URL/),
+      });
+    }
+    expect(upstreamWrites(merchant)).toBe(0);
+  });
+
+  it('keeps the path of a base URL behind a prefix', async () => {
+    const { merchant, harness, merchantId } = world('https://edge.example/complaints/');
+    const result = await harness.run(SET('createNotificationUrl'), { input: { merchantId } });
+    expect(result.data?.['createNotificationUrl']).toEqual({ __typename: 'CreateNotificationUrlSuccess' });
+    expect(await merchant.getNotificationUrl()).toBe('https://edge.example/complaints/webhooks/wechatpay/1900000001');
   });
 });

@@ -62,7 +62,7 @@ beforeAll(async () => {
       webhooks: { wechatpay: createWechatPayWebhook(webhookOptions), huishouqian: createHuishouqianWebhook(webhookOptions) },
       maxWebhookBodyBytes: MAX_BODY,
       maxGraphqlBodyBytes: { json: MAX_GRAPHQL_BODY, multipart: 4 * MAX_GRAPHQL_BODY },
-      media: createMediaHandler({ tokenSecret: secret, registry, logger }),
+      media: createMediaHandler({ tokenSecret: secret, registry, cache, logger }),
       logger,
     }),
   );

@@ -24,5 +24,7 @@ describe('createQuota', () => {
     const error = await quota.acquire('m:reply').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAfterSeconds).toBeGreaterThan(55);
+    // The key names the merchant; the message must not (tenants must not learn about siblings).
+    expect((error as RateLimitedError).message).not.toContain('m:reply');
   });
 });

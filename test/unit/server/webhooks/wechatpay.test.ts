@@ -119,6 +119,10 @@ describe('WeChat Pay webhook', () => {
 
     expect((await storedIds()).sort()).toEqual([request, racing].map((r) => JSON.parse(r.body.toString()).id).sort());
     expect(logLines.filter((line) => line.includes('notification redelivered'))).toHaveLength(8);
+    // Only first deliveries reach onAccepted: a redelivery or replay invalidates nothing.
+    expect(accepted.map((events) => events.map((event) => event.notificationId)).sort()).toEqual(
+      [request, racing].map((r) => [JSON.parse(r.body.toString()).id]).sort(),
+    );
   });
 
   const rejections: [string, () => WebhookRequest, number][] = [
@@ -178,7 +182,7 @@ describe('WeChat Pay webhook', () => {
     expect(await storedIds()).toHaveLength(1);
   });
 
-  it('answers 500 when onAccepted fails, and runs it again on the redelivery without a second event', async () => {
+  it('answers 500 when onAccepted fails; the redelivery is a duplicate, acknowledged without running it again', async () => {
     let calls = 0;
     const flaky = webhook(eventLog, () => {
       calls += 1;
@@ -187,18 +191,25 @@ describe('WeChat Pay webhook', () => {
     const request = delivery();
     expect((await flaky(request)).status).toBe(500);
     expect((await flaky(request)).status).toBe(204);
-    expect(calls).toBe(2);
+    // What the hook failed to do stays undone (cached data then lives until its TTL).
+    expect(calls).toBe(1);
     expect(await storedIds()).toHaveLength(1);
   });
 
   it('holds 1,000 deliveries with 15 % redeliveries exactly once through store and hook failures and a restart', async () => {
     const path = join(dir, 'exactly-once.sqlite');
     const openLog = () => createEventLog({ store: 'sqlite', path, busyTimeoutMs: 20 });
+    const handed: string[] = [];
     const invalidated = new Set<string>();
+    const failed = new Set<string>();
     let hookCalls = 0;
     const onAccepted = (events: readonly ComplaintEvent[]): void => {
       hookCalls += 1;
-      if (hookCalls % 13 === 0) throw new Error('cache store unreachable');
+      handed.push(...events.map((event) => event.notificationId));
+      if (hookCalls % 13 === 0) {
+        for (const event of events) failed.add(event.notificationId);
+        throw new Error('cache store unreachable');
+      }
       for (const event of events) invalidated.add(event.notificationId);
     };
     let log = await openLog();
@@ -250,7 +261,10 @@ describe('WeChat Pay webhook', () => {
     expect(polled).toHaveLength(uniqueIds.length);
     expect([...polled].sort()).toEqual([...uniqueIds].sort());
     expect(polled).toEqual(await pollAll(log, 500));
-    expect([...invalidated].sort()).toEqual([...uniqueIds].sort());
+    // Each notification reaches the hook once, at its first stored delivery, never on a redelivery.
+    expect([...handed].sort()).toEqual([...uniqueIds].sort());
+    expect(failed.size).toBeGreaterThan(0);
+    expect([...invalidated, ...failed].sort()).toEqual([...uniqueIds].sort());
     await log.close();
   });
 });
