@@ -104,7 +104,34 @@ function upstreamWrites(shape: Shape): number {
 beforeAll(async () => {
   sandboxes = await startSandboxes({ enforceRateLimits: false, notificationTimeScale: 0.001 });
   gateway = await startGateway(sandboxes);
+  // Notifications of both accounts reach the gateway: the service provider's own webhook, registered
+  // through the real notification-URL API by a token granted all of its sub-merchants.
+  const created = await as(SANDBOX_ADMIN_TOKEN, `mutation($input: SetNotificationUrlInput!) { createNotificationUrl(input: $input) { __typename } }`, {
+    input: { merchantId: merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: SHAPES[0]?.caller ?? '' }) },
+  });
+  expect(created.data).toEqual({ createNotificationUrl: { __typename: 'CreateNotificationUrlSuccess' } });
+  const agent = sandboxes.keys.huishouqian?.agentMerchantNo;
+  const hsq = await fetch(`${sandboxes.huishouqian.baseUrl}/sandbox/notification-url`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `${gateway.url}/webhooks/huishouqian/${agent}` }),
+  });
+  expect(hsq.ok).toBe(true);
 });
+
+const FEED = `query($merchantIds: [ID!]) { complaintEvents(first: 40, merchantIds: $merchantIds) { edges { node { complaintId merchant { merchantNo } complaint { id } } } } }`;
+
+interface FeedNode {
+  complaintId: string;
+  merchant: { merchantNo: string };
+  complaint: { id: string } | null;
+}
+
+async function feed(token: string, merchantIds?: string[]): Promise<{ body: Body; nodes: FeedNode[] }> {
+  const body = await as(token, FEED, merchantIds === undefined ? {} : { merchantIds });
+  const connection = body.data?.['complaintEvents'] as { edges: { node: FeedNode }[] } | undefined;
+  return { body, nodes: connection?.edges.map((edge) => edge.node) ?? [] };
+}
 
 afterAll(async () => {
   await gateway?.close();
@@ -187,6 +214,26 @@ describe.each(SHAPES)('$name', (shape) => {
     }
     expect(upstreamWrites(shape)).toBe(writesBefore);
     expect(await ownerView(provider, sibling, foreign.complaintId)).toEqual(before);
+  });
+
+  it('the event feed: each event under the merchant that owns the complaint, never in a sibling\'s feed', async () => {
+    // Both complaints were filed in beforeAll; their notifications arrive within moments.
+    let all: FeedNode[] = [];
+    for (let attempt = 0; attempt < 100; attempt++) {
+      all = (await feed(SANDBOX_ADMIN_TOKEN)).nodes;
+      if ([own, foreign].every((filed) => all.some((node) => node.complaintId === filed.complaintId))) break;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(all.find((node) => node.complaintId === foreign.complaintId)?.merchant.merchantNo).toBe(sibling);
+    expect(all.find((node) => node.complaintId === own.complaintId)?.merchant.merchantNo).toBe(caller);
+
+    const mine = await feed(token);
+    expect(mine.nodes.some((node) => node.complaintId === own.complaintId && node.complaint !== null)).toBe(true);
+    expect(mine.nodes.every((node) => node.merchant.merchantNo === caller)).toBe(true);
+    expect(JSON.stringify(mine.body)).not.toContain(foreign.complaintId);
+    // Naming the sibling is naming a merchant nobody configured.
+    const named = await feed(token, [merchantGlobalId({ provider, merchantNo: sibling })]);
+    expect(JSON.stringify(named.body).replaceAll(sibling, 'M')).toBe(JSON.stringify((await feed(token, [merchantGlobalId({ provider, merchantNo: UNCONFIGURED })])).body).replaceAll(UNCONFIGURED, 'M'));
   });
 
   it('no answer names the sibling merchant', async () => {
