@@ -1,15 +1,54 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+// Vite would load graphql's ESM build while Pothos and yoga (run by Node) load its CommonJS main:
+// two graphql instances fail `instanceof` checks. Point the tests at the one Node uses.
+const resolve = { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] };
+
+const BROWSER_TEST = 'test/e2e/graphiql-browser.test.ts';
+
+/** Settings every project shares (projects do not inherit the root's test options). */
+function project(name: string, test: TestProjectInlineConfiguration['test']): TestProjectInlineConfiguration {
+  return {
+    resolve,
+    test: {
+      name,
+      // Real HTTP and SQLite make some suites slow to start on 2 cores.
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...test,
+    },
+  };
+}
 
 export default defineConfig({
-  // Vite would load graphql's ESM build while Pothos and yoga (run by Node) load its CommonJS main:
-  // two graphql instances fail `instanceof` checks. Point the tests at the one Node uses.
-  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
+  resolve,
   test: {
-    include: ['test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
-    // RSA key generation and real HTTP make some suites slow to start on 2 cores.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    // Runs once per run in the main process: the one RSA keyring every sandbox of the run uses.
+    globalSetup: ['test/setup/sandbox-keyrings.ts'],
+    projects: [
+      // Pure logic, in-process fakes and servers on ephemeral ports; no test touches process.env,
+      // globals or timers, and src keeps no module-level state, so one module graph serves all files.
+      project('unit', {
+        include: ['test/unit/**/*.test.ts', 'test/schema-drift.test.ts'],
+        pool: 'threads',
+        isolate: false,
+        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+      }),
+      // Clients and adapters against the real sandboxes (one per file) over 127.0.0.1; Redis suites.
+      project('integration', {
+        include: ['test/integration/**/*.test.ts', 'test/contract/**/*.test.ts'],
+        pool: 'threads',
+        isolate: false,
+      }),
+      // The whole gateway over HTTP with both sandboxes, each file its own sandboxes and gateways.
+      project('e2e', {
+        include: ['test/e2e/**/*.test.ts'],
+        exclude: [BROWSER_TEST],
+        pool: 'threads',
+        isolate: false,
+      }),
+      // Needs chromium (skips with a reason without it).
+      project('browser', { include: [BROWSER_TEST], pool: 'forks' }),
+    ],
   },
 });

@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { configFromSandboxKeys, type ConfigFileInput } from '../src/config.js';
+import type { ConfigFileInput } from '../src/config/gateway-config.js';
+import { configFromSandboxKeys } from '../src/sandbox/sandbox-config.js';
 import { addDays, beijingToday } from '../src/domain/local-date.js';
 import type { ComplaintProvider } from '../src/providers/provider.js';
 import { createWechatPayAccount } from '../src/providers/wechatpay/account.js';
@@ -150,7 +151,7 @@ export async function runGatewayBench(): Promise<void> {
   const unlimited = { limits: { list: 100_000, history: 100_000, media: 100_000 } };
   const config: ConfigFileInput = {
     ...fromKeys,
-    providers: { ...fromKeys.providers, wechatpay: (fromKeys.providers?.wechatpay ?? []).map((account) => ({ ...account, ...unlimited })) },
+    providers: { ...fromKeys.providers, wechatpay: fromKeys.providers.wechatpay.map((account) => ({ ...account, ...unlimited })) },
     server: { port: 0, graphiql: false },
     eventLog: { store: 'sqlite', path: join(dir, 'events.sqlite') },
   };

@@ -2,7 +2,7 @@
  * Notification intake per gateway instance, embedded (SQLite) and shared (Redis) event log.
  *
  * Method: a node:http server on 127.0.0.1 routes POST /webhooks/wechatpay/main to
- * createWechatPayWebhook, whose receiver verifies SHA256withRSA-2048 and opens AES-256-GCM with
+ * the WeChat Pay webhook (createProviderWebhook), whose receiver verifies SHA256withRSA-2048 and opens AES-256-GCM with
  * the real algorithms (test/unit/server/webhooks/wechatpay-notification-fixture.ts), appends to the
  * event log and, in onAccepted, evicts the complaint from an in-memory keyv cache. All deliveries
  * are signed and sealed before the clock starts (that is WeChat's work); 15 % of them are
@@ -28,7 +28,8 @@ import { complaintKeyToString } from '../src/domain/complaint-key.js';
 import { createEventLog, type EventLog, type EventLogConfig } from '../src/events/event-log.js';
 import { systemClock } from '../src/providers/http/clock.js';
 import type { WebhookRequest } from '../src/server/webhooks/notification-intake.js';
-import { createWechatPayWebhook } from '../src/server/webhooks/wechatpay.js';
+import { wechatPayModule } from '../src/providers/wechatpay/module.js';
+import { createProviderWebhook } from '../src/server/webhooks/notification-intake.js';
 import {
   createDelivery,
   createReferenceReceiver,
@@ -98,7 +99,7 @@ function readBody(message: IncomingMessage, limit: number): Promise<Buffer> {
 async function startGateway(eventLog: EventLog): Promise<{ url: string; close(): Promise<void> }> {
   const cache = new Keyv();
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const handler = createWechatPayWebhook({
+  const handler = createProviderWebhook(wechatPayModule, {
     receivers: new Map([['main', createReferenceReceiver(keys, systemClock)]]),
     eventLog,
     onAccepted: async (events) => {

@@ -3,16 +3,15 @@ import type { RequestListener } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { invalidateComplaint } from './cache/invalidation.js';
 import { createCacheStore, type CacheStore } from './cache/store.js';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config/gateway-config.js';
 import { complaintKeyToString, merchantKeyToString } from './domain/complaint-key.js';
 import type { ComplaintEvent } from './domain/events.js';
 import { createEventLog, type EventLog } from './events/event-log.js';
-import { createHuishouqianAccount } from './providers/huishouqian/account.js';
-import { createBudgetStore, type BudgetStore } from './providers/http/budget-store.js';
+import { createBudgetStore } from './providers/http/budget-store.js';
 import type { Clock } from './providers/http/clock.js';
+import type { ProviderDeps, ProviderModuleInfo } from './providers/provider-module.js';
 import type { ComplaintProvider, NotificationReceiver } from './providers/provider.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
-import { createWechatPayAccount } from './providers/wechatpay/account.js';
 import { createAccessTokens } from './server/auth/access-tokens.js';
 import { SANDBOX_ADMIN_TOKEN } from './server/auth/demo-tokens.js';
 import { createGateway } from './server/gateway.js';
@@ -22,8 +21,7 @@ import { createHttpHandler } from './server/http.js';
 import type { Logger } from './server/logger.js';
 import { createMediaHandler } from './server/media.js';
 import { loadPersistedOperations } from './server/persisted-operations.js';
-import { createHuishouqianWebhook } from './server/webhooks/huishouqian.js';
-import { createWechatPayWebhook } from './server/webhooks/wechatpay.js';
+import { createProviderWebhook } from './server/webhooks/notification-intake.js';
 
 export interface AppOptions {
   config: GatewayConfig;
@@ -46,29 +44,24 @@ export interface App {
 
 const OPERATIONS_DIR = fileURLToPath(new URL('../schema/operations/', import.meta.url));
 
-function buildProviders(config: GatewayConfig, clock: Clock | undefined, budgetStore: BudgetStore) {
+/** Every configured account built by its module; webhook receivers by the module's slug, then `{account}`. */
+function buildProviders(config: GatewayConfig, deps: ProviderDeps) {
   const providers: ComplaintProvider[] = [];
-  // Merchant → the `{account}` of the webhook that hears its provider account.
-  const webhookAccounts = new Map<string, string>();
-  const wechatpayReceivers = new Map<string, NotificationReceiver>();
-  const huishouqianReceivers = new Map<string, NotificationReceiver>();
+  // Merchant → the webhook that hears its provider account.
+  const webhookAccounts = new Map<string, { slug: string; account: string }>();
+  const receivers = new Map<string, { module: ProviderModuleInfo; byAccount: Map<string, NotificationReceiver> }>();
   const upstreams: Upstream[] = [];
-  const withClock = clock === undefined ? {} : { clock };
-  for (const { account, ...options } of config.providers.wechatpay) {
-    const built = createWechatPayAccount({ ...options, ...withClock, budgetStore });
+  for (const configured of config.providers) {
+    const { module, settings } = configured;
+    const built = configured.create(deps);
     providers.push(...built.providers);
-    for (const provider of built.providers) webhookAccounts.set(merchantKeyToString(provider.merchant), account);
-    wechatpayReceivers.set(account, built.notifications);
-    upstreams.push({ name: 'WECHAT_PAY', baseUrl: options.baseUrl });
+    for (const provider of built.providers) webhookAccounts.set(merchantKeyToString(provider.merchant), { slug: module.slug, account: settings.account });
+    const webhook = receivers.get(module.slug) ?? { module, byAccount: new Map<string, NotificationReceiver>() };
+    webhook.byAccount.set(settings.account, built.notifications);
+    receivers.set(module.slug, webhook);
+    upstreams.push({ name: module.name, baseUrl: settings.baseUrl });
   }
-  for (const { account, ...options } of config.providers.huishouqian) {
-    const built = createHuishouqianAccount({ ...options, ...withClock });
-    providers.push(...built.providers);
-    for (const provider of built.providers) webhookAccounts.set(merchantKeyToString(provider.merchant), account);
-    huishouqianReceivers.set(account, built.notifications);
-    upstreams.push({ name: 'HUISHOUQIAN', baseUrl: options.baseUrl });
-  }
-  return { providers, webhookAccounts, wechatpayReceivers, huishouqianReceivers, upstreams };
+  return { providers, webhookAccounts, receivers, upstreams };
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -80,7 +73,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       logger.warn({ errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'provider budget store failure: counting per process');
     },
   });
-  const { providers, webhookAccounts, wechatpayReceivers, huishouqianReceivers, upstreams } = buildProviders(config, clock, budgetStore);
+  const { providers, webhookAccounts, receivers, upstreams } = buildProviders(config, { budgetStore, ...(clock === undefined ? {} : { clock }) });
   const registry = createProviderRegistry(providers);
   const cache = createCacheStore({
     ...config.cache,
@@ -106,7 +99,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(clock === undefined ? {} : { clock }),
     options: {
       mediaUrlBase: (token) => `/media/${token}`,
-      webhooks: { publicBaseUrl: config.server.publicBaseUrl, accountOf: (merchant) => webhookAccounts.get(merchantKeyToString(merchant)) },
+      webhooks: { publicBaseUrl: config.server.publicBaseUrl, routeOf: (merchant) => webhookAccounts.get(merchantKeyToString(merchant)) },
       development: config.server.development,
       introspection: config.server.introspection,
       limits: config.server.limits,
@@ -142,10 +135,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const listener = createHttpHandler({
     yoga,
-    webhooks: {
-      wechatpay: createWechatPayWebhook({ ...webhookOptions, receivers: wechatpayReceivers }),
-      huishouqian: createHuishouqianWebhook({ ...webhookOptions, receivers: huishouqianReceivers }),
-    },
+    webhooks: new Map([...receivers].map(([slug, { module, byAccount }]) => [slug, createProviderWebhook(module, { ...webhookOptions, receivers: byAccount })])),
     maxWebhookBodyBytes: config.server.maxWebhookBodyBytes,
     maxGraphqlBodyBytes: { json: config.server.maxRequestBodyBytes, multipart: config.server.maxUploadBodyBytes },
     media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, cache, logger, ...(clock === undefined ? {} : { clock }) }),

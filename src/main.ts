@@ -1,13 +1,11 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app.js';
-import { ConfigError, configFromSandboxKeys, findConfigFile, loadConfigFile, resolveConfig, type GatewayConfig } from './config.js';
+import { ConfigError } from './config/config-error.js';
+import { findConfigFile, loadConfigFile, type GatewayConfig } from './config/gateway-config.js';
 import { GatewayError } from './domain/errors.js';
-import { webhookUrl } from './domain/webhook-url.js';
-import { startHuishouqianSandbox, type HuishouqianSandbox } from './sandbox/huishouqian/server.js';
-import { writeSandboxKeys } from './sandbox/sandbox-keys.js';
-import { startWechatPaySandbox, type WechatPaySandbox } from './sandbox/wechatpay/server.js';
-import { createLogger, type Logger } from './server/logger.js';
+import { startSandboxMode, type SandboxMode } from './sandbox/sandbox-mode.js';
+import { createLogger } from './server/logger.js';
 
 /**
  * `npm start`. With a config file (`--config <path>` or CONFIG_FILE): real providers, no sandbox.
@@ -17,19 +15,6 @@ import { createLogger, type Logger } from './server/logger.js';
  */
 
 const GRACEFUL_CLOSE_MS = 10_000;
-
-interface Sandboxes {
-  wechatpay: WechatPaySandbox;
-  huishouqian: HuishouqianSandbox;
-}
-
-async function startSandboxes(): Promise<{ sandboxes: Sandboxes; config: GatewayConfig }> {
-  const [wechatpay, huishouqian] = await Promise.all([startWechatPaySandbox(), startHuishouqianSandbox()]);
-  const keys = { wechatpay: wechatpay.keys, huishouqian: huishouqian.keys };
-  const config = await resolveConfig(configFromSandboxKeys(keys), { kind: 'sandbox' });
-  await writeSandboxKeys(config.sandboxKeysFile, keys);
-  return { sandboxes: { wechatpay, huishouqian }, config };
-}
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -41,40 +26,13 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-/** Huishouqian staff set the notification URL in reality; the sandbox takes it over its control API. */
-async function pointHuishouqianAt(sandbox: HuishouqianSandbox, gatewayUrl: string, config: GatewayConfig, logger: Logger): Promise<void> {
-  const account = config.providers.huishouqian[0]?.account;
-  if (account === undefined) return;
-  const response = await fetch(`${sandbox.baseUrl}/sandbox/notification-url`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `${gatewayUrl}/webhooks/huishouqian/${account}` }),
-  });
-  if (!response.ok) logger.warn({ status: response.status }, 'could not set the Huishouqian sandbox notification URL');
-}
-
-/** The demo registers the gateway's webhook through the real API, as a merchant would (one URL per calling mchid). */
-async function registerWechatPayWebhooks(app: App, publicBaseUrl: string, config: GatewayConfig, logger: Logger): Promise<void> {
-  for (const account of config.providers.wechatpay) {
-    const merchant = account.merchants[0];
-    if (merchant === undefined) continue;
-    const provider = app.registry.get({ provider: 'WECHAT_PAY', merchantNo: merchant.mchid });
-    const url = webhookUrl(publicBaseUrl, 'WECHAT_PAY', account.account);
-    try {
-      if ((await provider.getNotificationUrl()) === null) await provider.createNotificationUrl(url);
-      else await provider.updateNotificationUrl(url);
-    } catch (error) {
-      logger.warn({ account: account.account, errorCode: error instanceof GatewayError ? error.code : 'UNKNOWN' }, 'could not register the WeChat Pay sandbox notification URL');
-    }
-  }
-}
-
 async function main(): Promise<void> {
   let config: GatewayConfig;
-  let sandboxes: Sandboxes | null = null;
+  let sandboxes: SandboxMode | null = null;
   const configFile = findConfigFile();
   if (configFile === null) {
-    ({ sandboxes, config } = await startSandboxes());
+    sandboxes = await startSandboxMode();
+    config = sandboxes.config;
   } else {
     config = await loadConfigFile(configFile);
   }
@@ -93,10 +51,9 @@ async function main(): Promise<void> {
   const lines = [`complaint-gateway listening on ${gatewayUrl}`];
   if (config.server.graphiql) lines.push(`GraphiQL: ${gatewayUrl}/graphql`);
   if (sandboxes !== null) {
-    await pointHuishouqianAt(sandboxes.huishouqian, gatewayUrl, config, logger);
-    await registerWechatPayWebhooks(app, config.server.publicBaseUrl ?? gatewayUrl, config, logger);
+    await sandboxes.pointNotificationsAt(app, config.server.publicBaseUrl ?? gatewayUrl, logger);
     lines.push(
-      `sandbox mode (no config file): WeChat Pay sandbox ${sandboxes.wechatpay.baseUrl}, Huishouqian sandbox ${sandboxes.huishouqian.baseUrl}`,
+      `sandbox mode (no config file): ${sandboxes.describe()}`,
       `sandbox keys written to ${config.sandboxKeysFile}`,
       'demo tokens: sandbox-admin, sandbox-readonly, sandbox-merchant-{merchantNo} (README "Access tokens and scopes")',
     );
@@ -122,7 +79,7 @@ async function main(): Promise<void> {
     server.close(() => {
       void (async () => {
         await app.close();
-        if (sandboxes !== null) await Promise.allSettled([sandboxes.wechatpay.close(), sandboxes.huishouqian.close()]);
+        await sandboxes?.close();
         logger.flush();
         process.exit(0);
       })();

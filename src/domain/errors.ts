@@ -125,7 +125,3 @@ export class OutcomeUnknownError extends GatewayError {
   readonly code = 'OUTCOME_UNKNOWN';
   readonly retryable = false;
 }
-
-export function isGatewayError(error: unknown): error is GatewayError {
-  return error instanceof GatewayError;
-}

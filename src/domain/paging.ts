@@ -27,10 +27,9 @@ export function splitDateRange(range: DateWindow, maxDays: number): DateWindow[]
 }
 
 /**
- * Merges lists that are each sorted newest first into one newest-first list. Ties are broken by
- * `tieKey` so the order is total and stable across calls (cursors depend on it).
+ * The feed's one total order over complaints: newest first, ties by key ascending, so that the
+ * order is stable across calls (cursors depend on it).
  */
-export function mergeNewestFirst<T>(lists: readonly (readonly T[])[], time: (item: T) => number, tieKey: (item: T) => string): T[] {
-  const all = lists.flat();
-  return all.sort((a, b) => time(b) - time(a) || (tieKey(a) < tieKey(b) ? -1 : tieKey(a) > tieKey(b) ? 1 : 0));
+export function comesFirstNewestFirst(a: { time: number; key: string }, b: { time: number; key: string }): boolean {
+  return a.time > b.time || (a.time === b.time && a.key < b.key);
 }

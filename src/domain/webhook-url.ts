@@ -1,22 +1,24 @@
-import type { ProviderName } from './errors.js';
 import type { Merchant } from './merchant.js';
 
-/** The provider segment of the webhook routes, `/webhooks/<slug>/<account>` (server/http.ts). */
-export const WEBHOOK_SLUGS: Readonly<Record<ProviderName, string>> = { WECHAT_PAY: 'wechatpay', HUISHOUQIAN: 'huishouqian' };
+/** One webhook route, `/webhooks/<slug>/<account>` (server/http.ts): the provider module's slug and the account's name. */
+export interface WebhookRoute {
+  slug: string;
+  account: string;
+}
 
 /** Where this gateway hears notifications: the only URLs it registers at a provider. */
 export interface WebhookEndpoints {
   /** The gateway's public URL as providers reach it (config `server.publicBaseUrl`); null: not configured. */
   publicBaseUrl: string | null;
   /**
-   * The `<account>` segment of the webhook of the merchant's provider account (config `account`:
-   * for WeChat Pay the calling mchid unless set); undefined: no webhook of this gateway hears it.
+   * The webhook of the merchant's provider account (its `account` is the config's `account`: for
+   * WeChat Pay the calling mchid unless set); undefined: no webhook of this gateway hears it.
    */
-  accountOf: (merchant: Merchant) => string | undefined;
+  routeOf: (merchant: Merchant) => WebhookRoute | undefined;
 }
 
 /** localhost, 127.0.0.0/8 and ::1: only these may be reached over plain http (sandbox mode, tests). */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
   return host === 'localhost' || host === '[::1]' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
@@ -37,8 +39,8 @@ export function publicBaseUrlProblem(value: string): string | null {
 }
 
 /** `<publicBaseUrl>/webhooks/<slug>/<account>`, the base's own path kept (a gateway behind a path prefix). */
-export function webhookUrl(publicBaseUrl: string, provider: ProviderName, account: string): string {
+export function webhookUrl(publicBaseUrl: string, route: WebhookRoute): string {
   const base = new URL(publicBaseUrl);
-  base.pathname = `${base.pathname.replace(/\/+$/, '')}/webhooks/${WEBHOOK_SLUGS[provider]}/${encodeURIComponent(account)}`;
+  base.pathname = `${base.pathname.replace(/\/+$/, '')}/webhooks/${route.slug}/${encodeURIComponent(route.account)}`;
   return base.href;
 }

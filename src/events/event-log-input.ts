@@ -1,9 +1,9 @@
 import { merchantKeyToString, PROVIDERS, type MerchantKey } from '../domain/complaint-key.js';
 import { ValidationError } from '../domain/errors.js';
 import type { ComplaintEvent } from '../domain/events.js';
-import type { ListEventsQuery } from './event-log.js';
+import type { ListEventsQuery } from './event-log-entry.js';
 
-export const MAX_EVENTS_PAGE_SIZE = 500;
+const MAX_EVENTS_PAGE_SIZE = 500;
 
 // Bounds for what any store must hold; WeChat ids are at most 36 characters.
 const MAX_ID_LENGTH = 128;

@@ -5,7 +5,7 @@ import type { ComplaintEvent } from '../domain/events.js';
 import { decodeCursor, encodeCursor } from './event-cursor.js';
 import { EventLogError } from './event-log-error.js';
 import { checkEvents, checkListQuery, dedupeKey } from './event-log-input.js';
-import type { AppendedEntry, EventLog, EventLogEntry, RedisEventLogConfig } from './event-log.js';
+import type { AppendedEntry, AppendResult, EventLogEntry, EventPage, ListEventsQuery } from './event-log-entry.js';
 
 const CURSOR_TAG = 'r1';
 // A stream id `<ms>-<seq>`, bounded so Redis never sees an id outside its 64-bit range.
@@ -90,12 +90,23 @@ function toEntry(entry: StreamEntry): EventLogEntry {
   };
 }
 
+/** Shared mode: several gateway instances append to and serve one feed. */
+export interface RedisEventLogConfig {
+  store: 'redis';
+  /** redis://[user:password@]host:port[/db] */
+  url: string;
+  /** Prefix of every key this log owns; default `complaint-gateway:events:`. */
+  keyPrefix?: string;
+  /** Per-command limit, so a stalled Redis fails the webhook (and the provider retries); default 2000. */
+  commandTimeoutMs?: number;
+}
+
 /**
  * Event log in Redis, shared by every gateway instance configured with the same URL and prefix.
  * Durability is Redis's: run it with AOF (`appendonly yes`) so an acknowledged notification
  * survives a Redis restart.
  */
-export async function createRedisEventLog(config: RedisEventLogConfig): Promise<EventLog> {
+export async function createRedisEventLog(config: RedisEventLogConfig) {
   const { url, keyPrefix = 'complaint-gateway:events:', commandTimeoutMs = 2000 } = config;
   const streamKey = `${keyPrefix}log`;
   const seenKey = `${keyPrefix}seen`;
@@ -146,7 +157,7 @@ export async function createRedisEventLog(config: RedisEventLogConfig): Promise<
   }
 
   return {
-    async append(events) {
+    async append(events: readonly ComplaintEvent[]): Promise<AppendResult> {
       checkEvents(events);
       if (events.length === 0) return { entries: [] };
       return tracked(async () => {
@@ -161,7 +172,7 @@ export async function createRedisEventLog(config: RedisEventLogConfig): Promise<
       });
     },
 
-    async list(query) {
+    async list(query: ListEventsQuery): Promise<EventPage> {
       const merchants = checkListQuery(query);
       const after = query.after === undefined ? undefined : decodeCursor(CURSOR_TAG, query.after, CURSOR_POSITION);
       if (merchants?.length === 0) return { entries: [], hasNextPage: false };

@@ -4,7 +4,7 @@ import type { ComplaintEvent } from '../domain/events.js';
 import { decodeCursor, encodeCursor } from './event-cursor.js';
 import { EventLogError } from './event-log-error.js';
 import { checkEvents, checkListQuery } from './event-log-input.js';
-import type { AppendedEntry, AppendResult, EventLog, EventLogEntry, SqliteEventLogConfig } from './event-log.js';
+import type { AppendedEntry, AppendResult, EventLogEntry, EventPage, ListEventsQuery } from './event-log-entry.js';
 
 const CURSOR_TAG = 's1';
 // Row ids stay far below 2^53, so they survive the round trip through a JS number.
@@ -96,11 +96,20 @@ function unavailable(error: unknown): EventLogError {
   return new EventLogError('The SQLite event log failed', { cause: error });
 }
 
+/** Embedded, durable default: one file, safe for several processes on one machine. */
+export interface SqliteEventLogConfig {
+  store: 'sqlite';
+  /** File path; created with its table on first use. */
+  path: string;
+  /** How long a writer waits for another process's transaction; default 5000. */
+  busyTimeoutMs?: number;
+}
+
 /**
  * Event log in one SQLite file (WAL, synchronous=FULL: an acknowledged append survives a crash).
  * Several processes may open the same file; their writes serialise on SQLite's write lock.
  */
-export async function createSqliteEventLog(config: SqliteEventLogConfig): Promise<EventLog> {
+export async function createSqliteEventLog(config: SqliteEventLogConfig) {
   const { path, busyTimeoutMs = 5000 } = config;
   let db: sqlite3.Database;
   try {
@@ -188,7 +197,7 @@ export async function createSqliteEventLog(config: SqliteEventLogConfig): Promis
   }
 
   return {
-    async append(events) {
+    async append(events: readonly ComplaintEvent[]): Promise<AppendResult> {
       checkEvents(events);
       if (events.length === 0) return { entries: [] };
       if (closed) throw new EventLogError('The event log is closed');
@@ -198,7 +207,7 @@ export async function createSqliteEventLog(config: SqliteEventLogConfig): Promis
       });
     },
 
-    async list(query) {
+    async list(query: ListEventsQuery): Promise<EventPage> {
       const merchants = checkListQuery(query);
       const after = query.after === undefined ? 0 : Number(decodeCursor(CURSOR_TAG, query.after, CURSOR_POSITION));
       if (merchants?.length === 0) return { entries: [], hasNextPage: false };

@@ -2,7 +2,7 @@ import { complaintKeyToString, merchantKeyToString, type MerchantKey } from '../
 import type { Complaint } from '../domain/complaint.js';
 import { NotFoundError } from '../domain/errors.js';
 import { beijingToday } from '../domain/local-date.js';
-import { splitDateRange, type DateWindow } from '../domain/paging.js';
+import { comesFirstNewestFirst, splitDateRange, type DateWindow } from '../domain/paging.js';
 import type { ProviderLimits } from '../providers/provider.js';
 import type { ComplaintLoader } from './complaint-loader.js';
 import type { FeedCursor } from './feed-cursor.js';
@@ -68,11 +68,6 @@ function isAfterKeyset(after: FeedCursor | null, time: number, key: string): boo
 /** The keyset after `item`: its time, and every key returned so far with that same time. */
 function nextTies(previous: { t: number; k: string[] } | null, item: Buffered): string[] {
   return previous !== null && previous.t === item.time ? [...previous.k, item.key] : [item.key];
-}
-
-/** Newest first, ties by key ascending: the same total order as mergeNewestFirst. */
-function comesFirst(a: Buffered, b: Buffered): boolean {
-  return a.time > b.time || (a.time === b.time && a.key < b.key);
 }
 
 /**
@@ -170,7 +165,7 @@ async function readByComplaintId(loaders: FeedLoaders, query: FeedQuery, complai
       }
     }),
   );
-  found.sort((a, b) => (comesFirst(a, b) ? -1 : 1));
+  found.sort((a, b) => (comesFirstNewestFirst(a, b) ? -1 : 1));
   let keyset: { t: number; k: string[] } | null = query.after;
   const edges = found.slice(0, query.first).map((item) => {
     keyset = { t: item.time, k: nextTies(keyset, item) };
@@ -209,7 +204,7 @@ export async function readComplaintFeed(loaders: FeedLoaders, query: FeedQuery):
     let next: SourceReader | undefined;
     for (const reader of readers) {
       const head = reader.head;
-      if (head !== undefined && (next?.head === undefined || comesFirst(head, next.head))) next = reader;
+      if (head !== undefined && (next?.head === undefined || comesFirstNewestFirst(head, next.head))) next = reader;
     }
     const item = next?.head;
     if (next === undefined || item === undefined) break;

@@ -15,3 +15,10 @@ export function detectImageType(bytes: Uint8Array): ImageType | null {
 export function imageContentType(type: ImageType): string {
   return CONTENT_TYPES[type];
 }
+
+/** The type a Content-Type header names (parameters and case ignored), or null for any other type. */
+export function imageTypeOfContentType(contentType: string): ImageType | null {
+  const base = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  const entry = Object.entries(CONTENT_TYPES).find(([, value]) => value === base);
+  return entry === undefined ? null : (entry[0] as ImageType);
+}

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 
 /**
  * `sandbox-keys.json`: everything a client needs to talk to the running sandboxes. Written by
@@ -52,8 +52,4 @@ export interface HuishouqianSandboxMerchant {
 export async function writeSandboxKeys(path: string, keys: SandboxKeysFile): Promise<void> {
   // The file holds private keys: readable by the owner only.
   await writeFile(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-}
-
-export async function readSandboxKeys(path: string): Promise<SandboxKeysFile> {
-  return JSON.parse(await readFile(path, 'utf8')) as SandboxKeysFile;
 }

@@ -21,16 +21,16 @@ export const COMPLAINTS_PAGE = { defaultSize: 20, maxSize: 100 } as const;
 // The providers' id alphabet (see complaint-key.ts): anything else cannot name a complaint.
 const COMPLAINT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export const ComplaintStateEnum = builder.enumType('ComplaintState', {
+const ComplaintStateEnum = builder.enumType('ComplaintState', {
   description: 'UNKNOWN: a state this gateway does not know yet; see `stateRaw`.',
   values: [...COMPLAINT_STATES, 'UNKNOWN'] as const,
 });
 
-export const ProblemTypeEnum = builder.enumType('ProblemType', {
+const ProblemTypeEnum = builder.enumType('ProblemType', {
   values: [...PROBLEM_TYPES, 'UNKNOWN'] as const,
 });
 
-export const MediaKindEnum = builder.enumType('MediaKind', {
+const MediaKindEnum = builder.enumType('MediaKind', {
   values: [...MEDIA_KINDS, 'UNKNOWN'] as const,
 });
 

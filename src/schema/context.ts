@@ -10,7 +10,7 @@ import type { WebhookEndpoints } from '../domain/webhook-url.js';
 import { createLoaders, type Loaders } from '../loaders/create-loaders.js';
 import { systemClock, type Clock } from '../providers/http/clock.js';
 import { createScopedRegistry, type ProviderRegistry } from '../providers/registry.js';
-import { mediaUrlExpiry, signMediaToken, type MediaTokenPayload } from '../server/media-token.js';
+import { mediaUrlExpiry, signMediaToken, type MediaTokenPayload } from '../crypto/media-token.js';
 
 /** What the schema needs from the process; a subset of GatewayDeps. */
 export interface SchemaDeps {

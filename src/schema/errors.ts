@@ -12,7 +12,7 @@ import {
 import { builder } from './builder.js';
 import { ProviderEnum } from './merchant.js';
 
-export const ErrorInterface = builder.interfaceRef<GatewayError>('Error').implement({
+const ErrorInterface = builder.interfaceRef<GatewayError>('Error').implement({
   description: 'A failure the caller can act on; `code` is stable, `message` is for humans.',
   fields: (t) => ({
     code: t.exposeString('code'),

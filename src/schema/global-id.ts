@@ -1,6 +1,5 @@
 import {
   complaintKeyToString,
-  merchantKeyToString,
   parseComplaintKey,
   parseMerchantKey,
   type ComplaintKey,
@@ -9,7 +8,7 @@ import {
 import { ValidationError } from '../domain/errors.js';
 
 /** The node types that have global ids, and how their ids are written and read. */
-export const NODE_TYPES = ['Complaint', 'Merchant'] as const;
+const NODE_TYPES = ['Complaint', 'Merchant'] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 
 const MAX_ID_CHARS = 512;
@@ -43,10 +42,6 @@ export function decodeGlobalId(globalId: string, field = 'id'): { typename: Node
 
 export function complaintGlobalId(key: ComplaintKey): string {
   return encodeGlobalId('Complaint', complaintKeyToString(key));
-}
-
-export function merchantGlobalId(key: MerchantKey): string {
-  return encodeGlobalId('Merchant', merchantKeyToString(key));
 }
 
 function expect(globalId: string, typename: NodeTypeName, field: string): string {

@@ -6,7 +6,7 @@ import { builder } from './builder.js';
 
 export const ProviderEnum = builder.enumType('Provider', { values: PROVIDERS });
 
-export const CapabilityEnum = builder.enumType('Capability', {
+const CapabilityEnum = builder.enumType('Capability', {
   description: "What a merchant's provider account supports.",
   values: CAPABILITIES,
 });

@@ -10,7 +10,9 @@ import { deriveKey } from '../crypto/derived-key.js';
 import type { CacheStore } from '../cache/store.js';
 import { mayAccessMerchant, type Principal } from '../domain/access.js';
 import { GatewayError } from '../domain/errors.js';
-import type { WebhookEndpoints } from '../domain/webhook-url.js';
+import type { Merchant } from '../domain/merchant.js';
+import type { WebhookEndpoints, WebhookRoute } from '../domain/webhook-url.js';
+import { PROVIDER_MODULES } from '../providers/modules.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Clock } from '../providers/http/clock.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -53,6 +55,12 @@ export interface GatewayOptions {
   webhooks?: WebhookEndpoints;
 }
 
+/** Without the edge's table: each account named after its calling account, under its provider module's slug. */
+function defaultWebhookRoute(merchant: Merchant): WebhookRoute | undefined {
+  const module = PROVIDER_MODULES.find((candidate) => candidate.name === merchant.provider);
+  return module === undefined ? undefined : { slug: module.slug, account: merchant.accountNo };
+}
+
 /** Callers with the same scopes and merchants may share cached responses; nobody else may. */
 function grantsKey(principal: Principal): string {
   const merchants = principal.merchants === 'all' ? '*' : principal.merchants.map((grant) => `${grant.provider ?? '*'}:${grant.merchantNo}`).sort();
@@ -63,7 +71,7 @@ function grantsKey(principal: Principal): string {
  * Headers that mark a request as sent by a script, not a cross-site form or link: browsers send
  * JSON POSTs after a CORS preflight anyway; GET and multipart requests must carry one of these.
  */
-export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
+const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
 
 export interface GatewayDeps {
   registry: ProviderRegistry;
@@ -141,7 +149,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     introspection = true,
     persistedOperations = null,
     responseCacheTtlMs = 0,
-    webhooks = { publicBaseUrl: null, accountOf: (merchant) => merchant.accountNo },
+    webhooks = { publicBaseUrl: null, routeOf: defaultWebhookRoute },
   } = options;
   const hardening: YogaPlugin[] = [
     useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),

@@ -18,7 +18,7 @@ export interface GraphiQLPageOptions {
 }
 
 /** The tabs a newcomer should see first (the active one is the first): read-only, no arguments. */
-export const LEADING_EXAMPLES = ['merchants.graphql', 'complaints.graphql'];
+const LEADING_EXAMPLES = ['merchants.graphql', 'complaints.graphql'];
 
 /**
  * The example operations as tabs: LEADING_EXAMPLES first, then the rest by file name. A leading

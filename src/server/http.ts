@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from './logger.js';
 import type { MediaHandler } from './media.js';
+import { readBody } from './read-body.js';
 import type { WebhookHandler, WebhookResponse } from './webhooks/notification-intake.js';
 
 /** The part of a yoga instance the edge uses (a YogaServerInstance satisfies it). */
@@ -13,7 +14,8 @@ export interface HttpEdgeOptions {
   yoga: YogaHandler;
   /** yoga's `healthCheckEndpoint`; default '/health' (yoga's default). */
   yogaHealthPath?: string;
-  webhooks: { wechatpay: WebhookHandler; huishouqian: WebhookHandler };
+  /** `/webhooks/<slug>/<account>`: one handler per provider module, by its slug. */
+  webhooks: ReadonlyMap<string, WebhookHandler>;
   /** Reading stops past this; the handler then answers 413 in its provider's format. */
   maxWebhookBodyBytes: number;
   /** GraphQL request bodies: JSON (and anything else) and multipart uploads; larger ones get 413 unread. */
@@ -24,7 +26,7 @@ export interface HttpEdgeOptions {
 
 type Route =
   | { kind: 'graphql' }
-  | { kind: 'webhook'; provider: 'wechatpay' | 'huishouqian'; account: string }
+  | { kind: 'webhook'; slug: string; account: string }
   | { kind: 'media'; token: string }
   | { kind: 'healthz' }
   | { kind: 'readyz' }
@@ -36,10 +38,8 @@ function route(pathname: string): Route {
   if (pathname === '/healthz') return { kind: 'healthz' };
   if (pathname === '/readyz') return { kind: 'readyz' };
   if (pathname === '/') return { kind: 'root' };
-  const webhook = /^\/webhooks\/(wechatpay|huishouqian)\/([^/]+)$/.exec(pathname);
-  if (webhook?.[1] !== undefined && webhook[2] !== undefined) {
-    return { kind: 'webhook', provider: webhook[1] as 'wechatpay' | 'huishouqian', account: webhook[2] };
-  }
+  const webhook = /^\/webhooks\/([a-z0-9-]+)\/([^/]+)$/.exec(pathname);
+  if (webhook?.[1] !== undefined && webhook[2] !== undefined) return { kind: 'webhook', slug: webhook[1], account: webhook[2] };
   const media = /^\/media\/([^/]+)$/.exec(pathname);
   if (media?.[1] !== undefined) return { kind: 'media', token: media[1] };
   return { kind: 'not-found' };
@@ -50,23 +50,9 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   response.end(JSON.stringify(body));
 }
 
-/** Up to `limit + 1` bytes: one byte more than allowed is enough for the handler to refuse it. */
-async function readBody(request: IncomingMessage, limit: number): Promise<{ body: Buffer; truncated: boolean }> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return { body: Buffer.alloc(limit + 1), truncated: true };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > limit) return { body: Buffer.concat(chunks).subarray(0, limit + 1), truncated: true };
-  }
-  return { body: Buffer.concat(chunks), truncated: false };
-}
-
 /**
  * The node:http request listener: `/graphql` (and GraphiQL) and `/readyz` (useReadyz) → yoga,
- * `/webhooks/{wechatpay,huishouqian}/{account}` → the events helper's handlers with a raw body
+ * `/webhooks/{provider}/{account}` → that provider's notification intake with a raw body
  * (signatures cover the exact bytes), `/media/{token}` → media proxy, `/healthz` → yoga's health check.
  */
 export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
@@ -121,9 +107,12 @@ export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
       case 'readyz':
         await yoga.handle(request, response);
         return;
-      case 'webhook':
-        await handleWebhook(webhooks[target.provider], target.account, request, response);
+      case 'webhook': {
+        const handler = webhooks.get(target.slug);
+        if (handler === undefined) sendJson(response, 404, { code: 'NOT_FOUND', message: 'no such route' });
+        else await handleWebhook(handler, target.account, request, response);
         return;
+      }
       case 'media':
         await media(target.token, request, response);
         return;

@@ -13,10 +13,12 @@ import {
 } from '../domain/errors.js';
 import type { CacheStore } from '../cache/store.js';
 import { loadOwnedComplaint } from '../loaders/complaint-loader.js';
+import { cappedStream } from '../providers/http/capped-stream.js';
 import { systemClock, type Clock } from '../providers/http/clock.js';
+import { imageContentType, imageTypeOfContentType } from '../providers/image-type.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Logger } from './logger.js';
-import { MediaTokenError, verifyMediaToken } from './media-token.js';
+import { MediaTokenError, verifyMediaToken } from '../crypto/media-token.js';
 
 export interface MediaHandlerOptions {
   /** The key media tokens are signed with (the same one the schema signs media URLs with). */
@@ -32,9 +34,6 @@ export interface MediaHandlerOptions {
 }
 
 export type MediaHandler = (token: string, request: IncomingMessage, response: ServerResponse) => Promise<void>;
-
-/** The image types the providers serve; anything else (HTML, SVG with script) is never passed on. */
-const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/webp']);
 
 const DEFAULT_MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 
@@ -73,20 +72,6 @@ function toFailure(error: unknown): Failure {
     return { status: timeout ? 504 : 502, code: error.code, message: `${error.provider} media download failed` };
   }
   return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'media download failed' };
-}
-
-function baseType(contentType: string): string {
-  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
-}
-
-/** Counts bytes as they pass and fails the stream past `maxBytes` (a provider may omit or lie about the length). */
-async function* capped(body: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
-  let total = 0;
-  for await (const chunk of body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) throw new MediaContentError(`media larger than ${maxBytes} bytes`);
-    yield chunk;
-  }
 }
 
 /**
@@ -129,12 +114,13 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
       const provider = registry.get(merchant);
       const limit = Math.min(maxBytes, provider.limits.maxImageBytes > 0 ? provider.limits.maxImageBytes : maxBytes);
       const download = await provider.downloadMedia({ url: payload.url, complaintId: payload.complaintId });
-      const type = baseType(download.contentType);
-      if (!IMAGE_TYPES.has(type)) throw new MediaContentError('media is not an image');
+      // Only the types the providers serve; anything else (HTML, SVG with script) is never passed on.
+      const type = imageTypeOfContentType(download.contentType);
+      if (type === null) throw new MediaContentError('media is not an image');
       if (download.contentLength !== null && download.contentLength > limit) throw new MediaContentError('media too large');
-      headers['content-type'] = type;
+      headers['content-type'] = imageContentType(type);
       if (download.contentLength !== null) headers['content-length'] = String(download.contentLength);
-      body = capped(download.body, limit);
+      body = cappedStream(download.body, limit, () => new MediaContentError(`media larger than ${limit} bytes`));
     } catch (error) {
       fail(response, error);
       return;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../config.js';
+import { ConfigurationError } from '../domain/errors.js';
 
 /** Operation documents by the lowercase hex SHA-256 of their text (the APQ `sha256Hash`). */
 export type PersistedOperations = ReadonlyMap<string, string>;
@@ -26,12 +26,12 @@ export async function loadPersistedOperations(operationsDir: string, file: strin
     try {
       entries = JSON.parse(await readFile(file, 'utf8'));
     } catch {
-      throw new ConfigError([`${key}: ${file} cannot be read as JSON`]);
+      throw new ConfigurationError(`${key}: ${file} cannot be read as JSON`);
     }
-    if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) throw new ConfigError([`${key}: must be a JSON object of sha256 → document`]);
+    if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) throw new ConfigurationError(`${key}: must be a JSON object of sha256 → document`);
     for (const [hash, document] of Object.entries(entries)) {
       if (typeof document !== 'string' || hashOperation(document) !== hash.toLowerCase()) {
-        throw new ConfigError([`${key}: the entry ${hash.slice(0, 12)}… is not the sha256 of its document`]);
+        throw new ConfigurationError(`${key}: the entry ${hash.slice(0, 12)}… is not the sha256 of its document`);
       }
       operations.set(hash.toLowerCase(), document);
     }

@@ -5,13 +5,14 @@ import type { ComplaintProvider } from '../../src/providers/provider.js';
 import { startHuishouqianSandbox, type HuishouqianSandbox } from '../../src/sandbox/huishouqian/server.js';
 import { huishouqianAccountFromKeys } from '../helpers/huishouqian-account.js';
 import { complaintProviderSuite } from './complaint-provider.suite.js';
+import { sharedSandboxKeyrings } from '../helpers/shared-keyrings.js';
 
 let sandbox: HuishouqianSandbox;
 let options: HuishouqianAccountOptions;
 let provider: ComplaintProvider;
 
 beforeAll(async () => {
-  sandbox = await startHuishouqianSandbox({ notificationTimeScale: 0.001 });
+  sandbox = await startHuishouqianSandbox({ credentials: sharedSandboxKeyrings().huishouqian, notificationTimeScale: 0.001 });
   options = huishouqianAccountFromKeys(sandbox.keys);
   provider = createHuishouqianAccount(options).providers[0] as ComplaintProvider;
 });

@@ -5,13 +5,14 @@ import { createWechatPayAccount, type WechatPayAccountOptions } from '../../src/
 import { startWechatPaySandbox, type WechatPaySandbox } from '../../src/sandbox/wechatpay/server.js';
 import { wechatPayAccountsFromKeys } from '../helpers/wechatpay-account.js';
 import { complaintProviderSuite } from './complaint-provider.suite.js';
+import { sharedSandboxKeyrings } from '../helpers/shared-keyrings.js';
 
 let sandbox: WechatPaySandbox;
 let options: WechatPayAccountOptions;
 let provider: ComplaintProvider;
 
 beforeAll(async () => {
-  sandbox = await startWechatPaySandbox({ notificationTimeScale: 0.001 });
+  sandbox = await startWechatPaySandbox({ keyring: sharedSandboxKeyrings().wechatpay, notificationTimeScale: 0.001 });
   const direct = wechatPayAccountsFromKeys(sandbox.keys).find((account) => account.merchants.length === 1);
   if (!direct) throw new Error('the sandbox has no direct merchant');
   options = direct;

@@ -6,7 +6,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCacheStore } from '../../src/cache/store.js';
 import { createEventLog, type EventLog } from '../../src/events/event-log.js';
-import { configFromSandboxKeys, resolveConfig } from '../../src/config.js';
+import { resolveConfig } from '../../src/config/gateway-config.js';
+import { configFromSandboxKeys } from '../../src/sandbox/sandbox-config.js';
+import { accountsOf } from '../../src/providers/provider-module.js';
+import { wechatPayModule } from '../../src/providers/wechatpay/module.js';
 import { addDays, beijingToday } from '../../src/domain/local-date.js';
 import { splitDateRange } from '../../src/domain/paging.js';
 import type { ComplaintProvider } from '../../src/providers/provider.js';
@@ -15,6 +18,7 @@ import { createWechatPayAccount } from '../../src/providers/wechatpay/account.js
 import { startWechatPaySandbox, type WechatPaySandbox } from '../../src/sandbox/wechatpay/server.js';
 import { createGateway, type Gateway } from '../../src/server/gateway.js';
 import { ADMIN_AUTHORIZATION, testAccessTokens } from '../helpers/access-tokens.js';
+import { sharedSandboxKeyrings } from '../helpers/shared-keyrings.js';
 
 /**
  * The gateway (yoga's fetch, no HTTP edge) over real WeChat Pay providers talking to the real
@@ -51,10 +55,10 @@ const PAGE = `query($first: Int, $after: String, $filter: ComplaintFilterInput) 
 }`;
 
 beforeAll(async () => {
-  sandbox = await startWechatPaySandbox({ enforceRateLimits: false });
+  sandbox = await startWechatPaySandbox({ keyring: sharedSandboxKeyrings().wechatpay, enforceRateLimits: false });
   dir = await mkdtemp(join(tmpdir(), 'gateway-wechatpay-'));
   const config = await resolveConfig(configFromSandboxKeys({ wechatpay: sandbox.keys }), { kind: 'sandbox' }, { env: {}, baseDir: dir });
-  providers = config.providers.wechatpay.flatMap(({ account: _account, ...options }) => createWechatPayAccount(options).providers);
+  providers = accountsOf(config.providers, wechatPayModule).flatMap(({ account: _account, ...options }) => createWechatPayAccount(options).providers);
   eventLog = await createEventLog({ store: 'sqlite', path: join(dir, 'events.sqlite') });
   gateway = createGateway({
     registry: createProviderRegistry(providers),

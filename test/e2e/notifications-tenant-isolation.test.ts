@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, beijingToday } from '../../src/domain/local-date.js';
-import { merchantGlobalId } from '../../src/schema/global-id.js';
+import { merchantGlobalId } from '../helpers/global-ids.js';
 import { sandboxMerchantToken } from '../../src/server/auth/demo-tokens.js';
 import { recordWechatPayNotifications, type RecordedNotification } from '../helpers/notification-recorder.js';
 import { startGateway, type GatewayUnderTest } from '../helpers/start-gateway.js';

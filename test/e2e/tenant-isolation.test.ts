@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complaintGlobalId, merchantGlobalId } from '../../src/schema/global-id.js';
+import { complaintGlobalId } from '../../src/schema/global-id.js';
+import { merchantGlobalId } from '../helpers/global-ids.js';
 import { SANDBOX_ADMIN_TOKEN, sandboxMerchantToken } from '../../src/server/auth/demo-tokens.js';
 import { startGateway, type GatewayUnderTest } from '../helpers/start-gateway.js';
 import { startSandboxes, type Sandboxes } from '../helpers/start-sandboxes.js';

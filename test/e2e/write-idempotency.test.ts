@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromSandboxKeys } from '../../src/config.js';
+import { configFromSandboxKeys } from '../../src/sandbox/sandbox-config.js';
 import { complaintGlobalId } from '../../src/schema/global-id.js';
 import { hashAccessToken } from '../../src/server/auth/access-tokens.js';
 import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../helpers/redis.js';

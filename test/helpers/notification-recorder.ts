@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { merchantGlobalId } from '../../src/schema/global-id.js';
+import { merchantGlobalId } from './global-ids.js';
 import { startGateway } from './start-gateway.js';
 import type { Sandboxes } from './start-sandboxes.js';
 

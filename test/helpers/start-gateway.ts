@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { createApp, type App } from '../../src/app.js';
-import { configFromSandboxKeys, resolveConfig, type ConfigFileInput, type Environment, type LogLevel } from '../../src/config.js';
+import { resolveConfig, type ConfigFileInput, type Environment, type LogLevel } from '../../src/config/gateway-config.js';
+import { configFromSandboxKeys, type WechatPayAccountFileInput } from '../../src/sandbox/sandbox-config.js';
 import type { EventLog } from '../../src/events/event-log.js';
 import type { Clock } from '../../src/providers/http/clock.js';
 import { SANDBOX_ADMIN_TOKEN } from '../../src/server/auth/demo-tokens.js';
@@ -25,10 +26,8 @@ export interface StartGatewayOptions {
   /** An event log to use instead of the configured one (handed over: closed with the gateway). */
   eventLog?: EventLog;
   /** Merged into every WeChat Pay account of the sandbox config (e.g. small `limits`, a short `maxQueueMs`). */
-  wechatpayAccount?: Pick<WechatPayAccountInput, 'limits' | 'maxQueueMs'>;
+  wechatpayAccount?: Pick<WechatPayAccountFileInput, 'limits' | 'maxQueueMs'>;
 }
-
-type WechatPayAccountInput = NonNullable<NonNullable<ConfigFileInput['providers']>['wechatpay']>[number];
 
 export interface GatewayUnderTest {
   /** http://127.0.0.1:<port> */
@@ -70,7 +69,7 @@ export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOp
     ...(sandboxConfig.auth === undefined ? {} : { auth: sandboxConfig.auth }),
     ...overrides,
     server: { publicBaseUrl: url, ...overrides.server },
-    providers: { ...sandboxConfig.providers, wechatpay: (sandboxConfig.providers?.wechatpay ?? []).map((account) => ({ ...account, ...wechatpayAccount })) },
+    providers: { ...sandboxConfig.providers, wechatpay: sandboxConfig.providers.wechatpay.map((account) => ({ ...account, ...wechatpayAccount })) },
   };
   let app: App;
   try {

@@ -3,6 +3,7 @@ import { startHuishouqianSandbox, type HuishouqianSandbox } from '../../src/sand
 import type { SandboxKeysFile } from '../../src/sandbox/sandbox-keys.js';
 import type { RateLimitBucket } from '../../src/sandbox/wechatpay/limits.js';
 import { startWechatPaySandbox, type WechatPaySandbox } from '../../src/sandbox/wechatpay/server.js';
+import type { SandboxKeyrings } from './sandbox-keyrings.js';
 
 export interface StartSandboxesOptions {
   clock?: Clock;
@@ -14,6 +15,15 @@ export interface StartSandboxesOptions {
   rateLimits?: Partial<Record<RateLimitBucket, number>>;
   /** Scales the providers' notification retry schedules; default 0.001 (tests). */
   notificationTimeScale?: number;
+  /** Keys for both sandboxes; default the test run's shared ones under vitest, fresh ones elsewhere (bench). */
+  keyrings?: SandboxKeyrings;
+}
+
+/** Under vitest, the keys generated once per run (test/setup/sandbox-keyrings.ts); elsewhere none (the sandboxes make fresh ones). */
+async function defaultKeyrings(): Promise<SandboxKeyrings | undefined> {
+  if (process.env['VITEST'] === undefined) return undefined;
+  const { sharedSandboxKeyrings } = await import('./shared-keyrings.js');
+  return sharedSandboxKeyrings();
 }
 
 export interface Sandboxes {
@@ -26,13 +36,18 @@ export interface Sandboxes {
   close(): Promise<void>;
 }
 
-/** Both sandboxes on 127.0.0.1 ephemeral ports with fresh keys (RSA keygen: call once per file). */
+/** Both sandboxes on 127.0.0.1 ephemeral ports, each with its own state (the keys are the run's, see `keyrings`). */
 export async function startSandboxes(options: StartSandboxesOptions = {}): Promise<Sandboxes> {
-  const { clock, seed = true, enforceRateLimits = true, rateLimits, notificationTimeScale = 0.001 } = options;
+  const { clock, seed = true, enforceRateLimits = true, rateLimits, notificationTimeScale = 0.001, keyrings = await defaultKeyrings() } = options;
   const common = { host: '127.0.0.1', port: 0, seed, notificationTimeScale, ...(clock === undefined ? {} : { clock }) };
   const [wechatpay, huishouqian] = await Promise.all([
-    startWechatPaySandbox({ ...common, enforceRateLimits, ...(rateLimits === undefined ? {} : { rateLimits }) }),
-    startHuishouqianSandbox(common),
+    startWechatPaySandbox({
+      ...common,
+      enforceRateLimits,
+      ...(rateLimits === undefined ? {} : { rateLimits }),
+      ...(keyrings === undefined ? {} : { keyring: keyrings.wechatpay }),
+    }),
+    startHuishouqianSandbox({ ...common, ...(keyrings === undefined ? {} : { credentials: keyrings.huishouqian }) }),
   ]);
   return {
     wechatpay,

@@ -1,6 +1,6 @@
 import type { WechatPaySandboxKeys } from '../../src/sandbox/sandbox-keys.js';
 import type { WechatPayAccountOptions } from '../../src/providers/wechatpay/account.js';
-import { loadCertificate, loadPrivateKey, loadPublicKey } from '../../src/providers/wechatpay/protocol/keys.js';
+import { loadCertificate, loadPrivateKey, loadPublicKey } from './key-loaders.js';
 
 /** Account options for each calling merchant in the sandbox's keys (a service provider groups its sub-merchants). */
 export function wechatPayAccountsFromKeys(keys: WechatPaySandboxKeys): WechatPayAccountOptions[] {

@@ -7,10 +7,10 @@ import { systemClock } from '../../src/providers/http/clock.js';
 import { createHuishouqianAccount, type HuishouqianAccount, type HuishouqianAccountOptions } from '../../src/providers/huishouqian/account.js';
 import { createHuishouqianClient } from '../../src/providers/huishouqian/client.js';
 import { rsa2Scheme } from '../../src/providers/huishouqian/protocol/signer.js';
-import { queryResultSchema } from '../../src/providers/huishouqian/wire.js';
 import type { ComplaintProvider, ReceivedNotification } from '../../src/providers/provider.js';
 import { startHuishouqianSandbox, type HuishouqianSandbox } from '../../src/sandbox/huishouqian/server.js';
 import { huishouqianAccountFromKeys } from '../helpers/huishouqian-account.js';
+import { sharedSandboxKeyrings } from '../helpers/shared-keyrings.js';
 
 let sandbox: HuishouqianSandbox;
 let options: HuishouqianAccountOptions;
@@ -36,7 +36,7 @@ async function everyComplaint(provider: ComplaintProvider) {
 }
 
 beforeAll(async () => {
-  sandbox = await startHuishouqianSandbox({ notificationTimeScale: 0.001 });
+  sandbox = await startHuishouqianSandbox({ credentials: sharedSandboxKeyrings().huishouqian, notificationTimeScale: 0.001 });
   options = huishouqianAccountFromKeys(sandbox.keys);
   account = createHuishouqianAccount(options);
   merchant = account.providers[0] as ComplaintProvider;
@@ -124,6 +124,20 @@ describe('Huishouqian client against the sandbox', () => {
     expect((await merchant.getComplaint(pending.key.complaintId)).state.value).toBe('PENDING');
   });
 
+  it('turns an unverifiable or lost answer to a write into OutcomeUnknownError, sent once', async () => {
+    const pending = (await everyComplaint(merchant)).find((c) => c.state.value === 'PENDING');
+    if (!pending) throw new Error('no pending complaint');
+    const id = pending.key.complaintId;
+    sandbox.resetStats();
+    await control('POST', '/sandbox/faults', { kind: 'tamper-signature', endpoint: 'commitResponse', count: 1 });
+    await expect(merchant.reply(id, { text: '您好', imageMediaIds: [], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await control('POST', '/sandbox/faults', { kind: 'drop', endpoint: 'commitComplete', count: 1 });
+    await expect(merchant.complete(id)).rejects.toBeInstanceOf(OutcomeUnknownError);
+    expect(sandbox.stats()).toMatchObject({ commitResponse: 1, commitComplete: 1 });
+    // The reply whose answer could not be trusted was applied: its outcome was unknown, not failed.
+    expect((await merchant.getComplaint(id)).state.value).toBe('PROCESSING');
+  });
+
   it('uploads images checked by content and limits replies to four images (130008, 130009)', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex');
     const { mediaId } = await merchant.uploadImage({ filename: 'a.png', bytes: png });
@@ -134,19 +148,20 @@ describe('Huishouqian client against the sandbox', () => {
 
   it('queries by merchantTradeNo and by agentMerchantNo, and refuses a wrong agent (130006)', async () => {
     const first = options.merchants[0];
-    if (first === undefined) throw new Error('no merchant');
+    const { agentMerchantNo } = options;
+    if (first === undefined || agentMerchantNo === undefined) throw new Error('no merchant or agent');
     const { merchantNo, privateKey, signKey } = first;
     const client = createHuishouqianClient({ baseUrl: options.baseUrl, merchantNo, privateKey, signKey, platformPublicKey: options.platformPublicKey, scheme: rsa2Scheme, clock: systemClock });
     const [some] = await everyComplaint(merchant);
     const tradeNo = some?.orders[0]?.outTradeNo;
     if (tradeNo === undefined) throw new Error('no order number in the seed');
-    const byTrade = await client.call('queryComplaints', { merchantTradeNo: tradeNo, limit: 10 }, queryResultSchema);
+    const byTrade = await client.queryComplaints({ merchantTradeNo: tradeNo, limit: 10 });
     expect(byTrade.data?.map((c) => c.complaintId)).toEqual([some?.key.complaintId]);
     const range = { beginDate: addDays(today, -29), endDate: today, limit: 500 };
-    const byAgent = await client.call('queryComplaints', { ...range, agentMerchantNo: options.agentMerchantNo }, queryResultSchema);
+    const byAgent = await client.queryComplaints({ ...range, agentMerchantNo });
     expect(byAgent.data?.length).toBeGreaterThan(0);
     expect(byAgent.data?.every((c) => c.merchantNo === first.merchantNo)).toBe(true);
-    await expect(client.call('queryComplaints', { ...range, agentMerchantNo: '999999999999' }, queryResultSchema)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(client.queryComplaints({ ...range, agentMerchantNo: '999999999999' })).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('downloads the images of a complaint’s history (COMPLAINT_FILE_DOWNLOAD), and only that complaint’s', async () => {

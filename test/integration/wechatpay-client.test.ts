@@ -5,6 +5,7 @@ import type { ComplaintProvider } from '../../src/providers/provider.js';
 import { createWechatPayAccount, type WechatPayAccountOptions } from '../../src/providers/wechatpay/account.js';
 import { startWechatPaySandbox, type WechatPaySandbox } from '../../src/sandbox/wechatpay/server.js';
 import { wechatPayAccountsFromKeys } from '../helpers/wechatpay-account.js';
+import { sharedSandboxKeyrings } from '../helpers/shared-keyrings.js';
 
 // A tiny valid PNG (1×1), built here so the upload's content check sees real magic bytes.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -38,7 +39,7 @@ async function firstComplaint(provider: ComplaintProvider, predicate: (c: Awaite
 }
 
 beforeAll(async () => {
-  sandbox = await startWechatPaySandbox({ notificationTimeScale: 0.001 });
+  sandbox = await startWechatPaySandbox({ keyring: sharedSandboxKeyrings().wechatpay, notificationTimeScale: 0.001 });
   accounts = wechatPayAccountsFromKeys(sandbox.keys);
   const providers = accounts.flatMap((options) => createWechatPayAccount(options).providers);
   const subKey = sandbox.keys.merchants.find((m) => m.kind === 'sub');

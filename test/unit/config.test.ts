@@ -3,15 +3,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  configFromSandboxKeys,
-  findConfigFile,
-  loadConfigFile,
-  resolveConfig,
-  type ConfigFileInput,
-} from '../../src/config.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { findConfigFile, loadConfigFile, resolveConfig, type ConfigFileInput, type GatewayConfig } from '../../src/config/gateway-config.js';
+import { huishouqianModule } from '../../src/providers/huishouqian/module.js';
+import { accountsOf } from '../../src/providers/provider-module.js';
+import { wechatPayModule } from '../../src/providers/wechatpay/module.js';
+import { configFromSandboxKeys } from '../../src/sandbox/sandbox-config.js';
 import type { SandboxKeysFile } from '../../src/sandbox/sandbox-keys.js';
+
+const wechatpayOf = (config: GatewayConfig) => accountsOf(config.providers, wechatPayModule);
+const huishouqianOf = (config: GatewayConfig) => accountsOf(config.providers, huishouqianModule);
 
 let privatePem: string;
 let publicPem: string;
@@ -73,7 +74,7 @@ describe('config', () => {
     expect(config.eventLog).toMatchObject({ store: 'sqlite', path: expect.stringMatching(/complaint-gateway-sandbox-\d+-events\.sqlite$/) });
     const fromFile = await resolveConfig({}, { kind: 'file', path: join(dir, 'g.json') }, { env: {}, baseDir: dir });
     expect(fromFile.eventLog).toEqual({ store: 'sqlite', path: join(dir, 'complaint-events.sqlite') });
-    expect(config.providers).toEqual({ wechatpay: [], huishouqian: [] });
+    expect(config.providers).toEqual([]);
   });
 
   it('takes the public base URL from env over file, none by default with a config file, and refuses an unsafe one', async () => {
@@ -101,8 +102,8 @@ describe('config', () => {
 
   it('takes per-account provider budgets and a queue limit, refusing unknown groups and budgets below 7 a minute', async () => {
     const config = await resolveConfig({ providers: { wechatpay: [wechatAccount({ limits: { list: 300, complete: 120 }, maxQueueMs: 500 })] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir });
-    expect(config.providers.wechatpay[0]).toMatchObject({ limits: { list: 300, complete: 120 }, maxQueueMs: 500 });
-    expect((await resolveConfig({ providers: { wechatpay: [wechatAccount()] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir })).providers.wechatpay[0]).not.toHaveProperty('limits');
+    expect(wechatpayOf(config)[0]).toMatchObject({ limits: { list: 300, complete: 120 }, maxQueueMs: 500 });
+    expect(wechatpayOf(await resolveConfig({ providers: { wechatpay: [wechatAccount()] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir }))[0]).not.toHaveProperty('limits');
     const problems = await problemsOf({ providers: { wechatpay: [wechatAccount({ limits: { feedback: 60, reply: 5 } })] } });
     expect(problems.map((problem) => problem.split(':')[0])).toEqual(expect.arrayContaining(['providers.wechatpay[0].limits', 'providers.wechatpay[0].limits.reply']));
     expect(problems.find((problem) => problem.startsWith('providers.wechatpay[0].limits.reply'))).toMatch(/at least 7/);
@@ -144,7 +145,7 @@ describe('config', () => {
       }),
     );
     const config = await loadConfigFile(path, { env: { WXP_V3: 'b'.repeat(32) } });
-    const [account] = config.providers.wechatpay;
+    const [account] = wechatpayOf(config);
     expect(account?.apiV3Key).toBe('b'.repeat(32));
     expect(account?.privateKey.type).toBe('private');
     expect(account?.account).toBe('1900000001');
@@ -242,13 +243,13 @@ describe('config', () => {
       },
     };
     const config = await resolveConfig(configFromSandboxKeys(keys), { kind: 'sandbox' }, { env: {}, baseDir: dir });
-    expect(config.providers.wechatpay.map((account) => [account.account, account.mchid, account.merchants.map((m) => m.mchid)])).toEqual([
+    expect(wechatpayOf(config).map((account) => [account.account, account.mchid, account.merchants.map((m) => m.mchid)])).toEqual([
       ['1900000001', '1900000001', ['1900000001']],
       ['1900000100', '1900000100', ['1900000101', '1900000102']],
     ]);
-    expect(config.providers.wechatpay[1]?.platformPublicKeys[0]?.id).toBe('PUB_KEY_ID_0111');
-    expect(config.providers.huishouqian).toHaveLength(1);
-    expect(config.providers.huishouqian[0]).toMatchObject({ account: 'AG001', agentMerchantNo: 'AG001', baseUrl: 'http://127.0.0.1:7002' });
-    expect(config.providers.huishouqian[0]?.merchants[0]).toMatchObject({ merchantNo: 'HSQ001', signKey: 'sign-key-1' });
+    expect(wechatpayOf(config)[1]?.platformPublicKeys[0]?.id).toBe('PUB_KEY_ID_0111');
+    expect(huishouqianOf(config)).toHaveLength(1);
+    expect(huishouqianOf(config)[0]).toMatchObject({ account: 'AG001', agentMerchantNo: 'AG001', baseUrl: 'http://127.0.0.1:7002' });
+    expect(huishouqianOf(config)[0]?.merchants[0]).toMatchObject({ merchantNo: 'HSQ001', signKey: 'sign-key-1' });
   });
 });

@@ -22,11 +22,3 @@ function randomNonce(length = 32): string {
 }
 
 export const systemClock: Clock = { now: () => Date.now(), nonce: randomNonce };
-
-export function createFixedClock(nowMs: number, nonces: readonly string[] = []): Clock {
-  let index = 0;
-  return {
-    now: () => nowMs,
-    nonce: (length) => nonces[index++] ?? randomNonce(length),
-  };
-}

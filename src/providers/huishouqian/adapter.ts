@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import type { z } from 'zod';
 import type { Capability } from '../../domain/capability.js';
 import { COMPLAINT_STATES, type Complaint } from '../../domain/complaint.js';
 import { complaintNotFound, ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../../domain/errors.js';
@@ -10,12 +9,12 @@ import { detectImageType, imageContentType } from '../image-type.js';
 import type { ComplaintProvider, ProviderLimits } from '../provider.js';
 import { checkComplaintId, checkDateWindow, checkPage } from '../request-checks.js';
 import type { HuishouqianClient } from './client.js';
-import { commitResultSchema, downloadResultSchema, historyResultSchema, queryResultSchema, uploadResultSchema, type HuishouqianComplaint } from './wire.js';
+import type { HuishouqianComplaint } from './wire.js';
 
 /** Images of the negotiation history (the only media Huishouqian returns); WeChat's name for them. */
 const DOWNLOAD_MEDIA_TYPE = 'OPERATION_IMAGE';
 
-export const HUISHOUQIAN_LIMITS: ProviderLimits = {
+const HUISHOUQIAN_LIMITS: ProviderLimits = {
   // Undocumented; the WeChat rule it relays is assumed (spec 1.2).
   maxWindowDays: 30,
   maxListPageSize: 500,
@@ -26,7 +25,7 @@ export const HUISHOUQIAN_LIMITS: ProviderLimits = {
 };
 
 /** `yyyyMMddHHmmss` in Beijing time → ISO 8601 with +08:00. */
-export function beijingTimestamp(text: string): string {
+function beijingTimestamp(text: string): string {
   const [y, mo, d, h, mi, s] = [text.slice(0, 4), text.slice(4, 6), text.slice(6, 8), text.slice(8, 10), text.slice(10, 12), text.slice(12, 14)];
   return `${y}-${mo}-${d}T${h}:${mi}:${s}+08:00`;
 }
@@ -73,7 +72,6 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
   const require = (capability: Capability): void => {
     if (!merchant.capabilities.includes(capability)) throw new UnsupportedError('HUISHOUQIAN', capability);
   };
-  const commit = commitResultSchema;
   // Each call is signed by the merchant itself: a complaint without an owner field is its own.
   const ownedByThisMerchant = (complaint: HuishouqianComplaint): boolean => complaint.merchantNo == null || complaint.merchantNo === merchant.merchantNo;
 
@@ -85,7 +83,7 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       require('LIST_COMPLAINTS');
       const { from, to } = checkDateWindow(query.from, query.to, HUISHOUQIAN_LIMITS.maxWindowDays, 'Huishouqian');
       checkPage(query.limit, query.offset, HUISHOUQIAN_LIMITS.maxListPageSize);
-      const result = await client.call('queryComplaints', { beginDate: from, endDate: to, limit: query.limit, offset: query.offset, ...agent }, queryResultSchema);
+      const result = await client.queryComplaints({ beginDate: from, endDate: to, limit: query.limit, offset: query.offset, ...agent });
       // Fail closed on a page with another merchant's complaint (an agent's call might see siblings).
       if (!(result.data ?? []).every(ownedByThisMerchant)) {
         throw new ProviderError('Huishouqian listed a complaint of another merchant', { provider: 'HUISHOUQIAN', providerCode: 'FOREIGN_COMPLAINT', httpStatus: 200, retryable: false });
@@ -101,14 +99,10 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
     async getComplaint(complaintId) {
       require('COMPLAINT_DETAIL');
       checkComplaintId(complaintId);
-      let result: z.infer<typeof queryResultSchema>;
-      try {
-        result = await client.call('queryComplaints', { complaintId, limit: 1, ...agent }, queryResultSchema);
-      } catch (error) {
+      const result = await client.queryComplaints({ complaintId, limit: 1, ...agent }).catch((error: unknown) => {
         // "Merchant mismatch" (130004) reads exactly like an unknown id (130003).
-        if (error instanceof ForbiddenError || error instanceof NotFoundError) throw complaintNotFound();
-        throw error;
-      }
+        throw error instanceof ForbiddenError || error instanceof NotFoundError ? complaintNotFound() : error;
+      });
       const found = result.data?.[0];
       // Another merchant's complaint (under the same agent) does not exist for this one.
       if (!found || !ownedByThisMerchant(found)) throw complaintNotFound();
@@ -119,7 +113,7 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       require('NEGOTIATION_HISTORY');
       checkComplaintId(complaintId);
       checkPage(page.limit, page.offset, HUISHOUQIAN_LIMITS.maxHistoryPageSize);
-      const result = await client.call('queryHistory', { complaintId, limit: page.limit, offset: page.offset }, historyResultSchema);
+      const result = await client.queryHistory({ complaintId, limit: page.limit, offset: page.offset });
       return {
         entries: (result.data ?? []).map((entry) => ({
           logId: entry.logId,
@@ -145,7 +139,7 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       }
       if (reply.imageMediaIds.length > HUISHOUQIAN_LIMITS.maxReplyImages) throw new ValidationError('A reply carries at most 4 images', 'imageMediaIds');
       if (reply.jumpUrl !== null || reply.miniProgram !== null) throw new UnsupportedError('HUISHOUQIAN', 'REPLY', 'Huishouqian replies carry no links');
-      await client.call('commitResponse', { complaintId, responseContent: reply.text, responseImages: reply.imageMediaIds }, commit);
+      await client.commitResponse({ complaintId, responseContent: reply.text, responseImages: reply.imageMediaIds });
     },
 
     async replyImmediately() {
@@ -155,7 +149,7 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
     async complete(complaintId) {
       require('COMPLETE');
       checkComplaintId(complaintId);
-      await client.call('commitComplete', { complaintId }, commit);
+      await client.commitComplete({ complaintId });
     },
 
     async updateRefundProgress() {
@@ -165,7 +159,7 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
     async uploadImage(image) {
       require('IMAGE_UPLOAD');
       if (image.bytes.length === 0 || image.bytes.length > HUISHOUQIAN_LIMITS.maxImageBytes) throw new ValidationError('The image must be 1 byte to 2 MB', 'file');
-      const result = await client.call('uploadFile', { img: Buffer.from(image.bytes).toString('base64') }, uploadResultSchema);
+      const result = await client.uploadFile({ img: Buffer.from(image.bytes).toString('base64') });
       return { mediaId: result.fileId };
     },
 
@@ -173,7 +167,7 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       require('IMAGE_DOWNLOAD');
       checkComplaintId(complaintId);
       // The answer is a whole file in JSON, not a stream: its size is checked on the decoded bytes.
-      const result = await client.call('downloadFile', { complaintId, mediaUrl: url, mediaType: DOWNLOAD_MEDIA_TYPE }, downloadResultSchema);
+      const result = await client.downloadFile({ complaintId, mediaUrl: url, mediaType: DOWNLOAD_MEDIA_TYPE });
       const bytes = Buffer.from(result.bytes, 'base64');
       const type = detectImageType(bytes);
       if (bytes.length > HUISHOUQIAN_LIMITS.maxImageBytes || type === null) {

@@ -1,16 +1,29 @@
 import type { KeyObject } from 'node:crypto';
-import got, { HTTPError } from 'got';
+import got, { HTTPError, RequestError, type Got } from 'got';
 import type { z } from 'zod';
 import { ProviderError } from '../../domain/errors.js';
 import type { Clock } from '../http/clock.js';
 import { createQuota } from '../http/quota.js';
 import { NO_RETRY, readRetryPolicy } from '../http/retry.js';
 import { mayHaveBeenApplied, outcomeUnknown, transportError } from '../http/to-provider-error.js';
-import { endpointPath, HUISHOUQIAN_ENDPOINTS, type HuishouqianEndpointName, type HuishouqianUrlShape } from './endpoints.js';
-import { SUCCESS_CODES, toDomainError } from './error-codes.js';
-import { requestSignString, responseSignString, type RequestEnvelope } from './protocol/envelope.js';
-import type { SignatureScheme } from './protocol/signer.js';
-import { answerEnvelopeSchema, commitResultSchema } from './wire.js';
+import { endpointPath, HUISHOUQIAN_ENDPOINTS, isEndpointName, type HuishouqianEndpointName, type HuishouqianUrlShape } from './endpoints.js';
+import { fromProtocolError, SUCCESS_CODES, UNSURE_CODES } from './error-codes.js';
+import { verifyAnswer } from './protocol/answer.js';
+import { ErrorAnswerError, HuishouqianProtocolError, MalformedAnswerError } from './protocol/errors.js';
+import { createRequestSigner, type SignatureScheme } from './protocol/signer.js';
+import {
+  commitResultSchema,
+  downloadResultSchema,
+  historyResultSchema,
+  queryResultSchema,
+  uploadResultSchema,
+  type ComplaintCommitCompleteRequest,
+  type ComplaintCommitResponseRequest,
+  type ComplaintFileDownloadRequest,
+  type ComplaintFileUploadRequest,
+  type ComplaintQueryHistoryRequest,
+  type ComplaintQueryRequest,
+} from './wire.js';
 
 export interface HuishouqianClientOptions {
   baseUrl: string;
@@ -20,10 +33,13 @@ export interface HuishouqianClientOptions {
   platformPublicKey: KeyObject;
   scheme: SignatureScheme;
   clock: Clock;
+  /** Per attempt; default 10 s. */
   timeoutMs?: number;
+  /** Retries of a read after the first attempt; default 2. */
   readRetries?: number;
   /** Huishouqian publishes no limit; this keeps a runaway loop from hammering it. */
   perMinute?: number;
+  /** Observes every attempt (endpoint name), for metrics and tests. */
   onRequest?: (endpoint: HuishouqianEndpointName) => void;
   /** Default `per-method`, as documented. */
   urlShape?: HuishouqianUrlShape;
@@ -31,80 +47,122 @@ export interface HuishouqianClientOptions {
 
 const PROVIDER = 'HUISHOUQIAN';
 
-function malformed(what: string): ProviderError {
-  return new ProviderError(`Huishouqian ${what}`, { provider: PROVIDER, providerCode: 'MALFORMED_ANSWER', httpStatus: 200, retryable: false });
+/**
+ * The one conversion of a failed call into a domain error. A write whose answer is lost, a 5xx,
+ * or an answer that is unreadable, unverifiable or "result unknown" may have been applied: it
+ * becomes OutcomeUnknownError, never a retry.
+ */
+function toClientError(error: unknown, endpoint: HuishouqianEndpointName): Error {
+  const { changesState } = HUISHOUQIAN_ENDPOINTS[endpoint];
+  // Failures raised in a hook reach here wrapped by got.
+  const cause = error instanceof RequestError && error.cause instanceof HuishouqianProtocolError ? error.cause : error;
+  if (cause instanceof HuishouqianProtocolError) {
+    const domain = fromProtocolError(cause, 'answer');
+    const unsure = !(cause instanceof ErrorAnswerError) || UNSURE_CODES.has(cause.errorCode ?? '');
+    return changesState && unsure ? outcomeUnknown(PROVIDER, domain) : domain;
+  }
+  if (changesState && mayHaveBeenApplied(error)) return outcomeUnknown(PROVIDER, error);
+  if (error instanceof HTTPError) {
+    const status = error.response.statusCode;
+    return new ProviderError(`Huishouqian answered HTTP ${status}`, { provider: PROVIDER, providerCode: null, httpStatus: status, retryable: status >= 500 || status === 429 });
+  }
+  return transportError(error, PROVIDER);
 }
-
-// Answers to a write that leave it applied or not: unreadable, unverifiable, or "result unknown" (130001, 000001).
-const UNSURE_ANSWERS: ReadonlySet<string> = new Set(['MALFORMED_ANSWER', 'SIGNATURE_MISMATCH', '130001', '000001']);
 
 export type HuishouqianClient = ReturnType<typeof createHuishouqianClient>;
 
-/** Signs the envelope, posts it form-encoded, verifies the answer's sign before reading `result`. */
+/**
+ * One merchant's calls, one typed function per endpoint. Every call posts the signed envelope as a
+ * form; the hooks sign it, verify the answer's sign before anything reads it, and convert failures.
+ */
 export function createHuishouqianClient(options: HuishouqianClientOptions) {
-  const { merchantNo, privateKey, signKey, platformPublicKey, scheme, timeoutMs = 10_000, readRetries = 2, onRequest, urlShape = 'per-method' } = options;
+  const { baseUrl, merchantNo, signKey, platformPublicKey, scheme, timeoutMs = 10_000, readRetries = 2, onRequest, urlShape = 'per-method' } = options;
   const quota = createQuota({ limit: options.perMinute ?? 600, intervalMs: 60_000, maxQueueMs: 10_000, clock: options.clock });
+  const sign = createRequestSigner({ merchantNo, privateKey: options.privateKey, signKey, scheme });
 
-  /** Verifies and reads one answer; throws the domain error an error answer stands for. */
-  function readAnswer<T extends z.ZodType>(name: HuishouqianEndpointName, text: string, schema: T): z.infer<T> {
-    const endpoint = HUISHOUQIAN_ENDPOINTS[name];
+  const http: Got = got.extend({
+    method: 'POST',
+    responseType: 'text',
+    timeout: { request: timeoutMs },
+    followRedirect: false,
+    headers: { accept: 'application/json' },
+    hooks: {
+      // Before every attempt. RSA2 has no timestamp or nonce, so a retried read sends the same bytes.
+      beforeRequest: [
+        (request) => {
+          const { endpoint, signContent } = request.context;
+          if (!isEndpointName(endpoint) || typeof signContent !== 'string') throw new TypeError('A Huishouqian call names its endpoint and content');
+          const body = sign(HUISHOUQIAN_ENDPOINTS[endpoint].method, signContent);
+          request.body = body;
+          request.headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8';
+          request.headers['content-length'] = String(Buffer.byteLength(body));
+          onRequest?.(endpoint);
+        },
+      ],
+      // 4xx and 5xx become got's HTTPError (reads retry 5xx); any other answer, a 3xx included, must verify.
+      afterResponse: [
+        (response) => {
+          if (response.statusCode >= 400) return response;
+          response.body = verifyAnswer(String(response.body), { signKey, platformPublicKey, scheme });
+          return response;
+        },
+      ],
+      beforeError: [
+        (error) => {
+          const endpoint = error.options.context['endpoint'];
+          return isEndpointName(endpoint) ? toClientError(error, endpoint) : error;
+        },
+      ],
+    },
+  });
+
+  /** Posts one call; resolves with the verified `result` text. */
+  async function send(endpoint: HuishouqianEndpointName, business: object): Promise<string> {
+    await quota.acquire(`${merchantNo}:${endpoint}`);
+    const response = await http(`${baseUrl}${endpointPath(endpoint, urlShape)}`, {
+      context: { endpoint, signContent: JSON.stringify({ merchantNo, ...business }) },
+      retry: HUISHOUQIAN_ENDPOINTS[endpoint].changesState ? NO_RETRY : readRetryPolicy({ limit: readRetries, maxDelayMs: 5_000, methods: ['POST'] }),
+    });
+    return response.body;
+  }
+
+  function parse<T extends z.ZodType>(endpoint: HuishouqianEndpointName, text: string, schema: T): z.infer<T> {
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw malformed('answer is not JSON');
+      throw toClientError(new MalformedAnswerError('The answer result is not JSON'), endpoint);
     }
-    const answer = answerEnvelopeSchema.safeParse(json);
-    if (!answer.success) throw malformed('answer envelope is malformed');
-    const { success, result, errorCode, errorMsg, sign } = answer.data;
-    // Nothing of an answer is read before its sign verifies, error answers included.
-    if (!sign || !scheme.verify(responseSignString({ success, result: result ?? null, errorCode: errorCode ?? null, errorMsg: errorMsg ?? null }, signKey), sign, platformPublicKey)) {
-      throw new ProviderError('Huishouqian answer signature does not verify', { provider: PROVIDER, providerCode: 'SIGNATURE_MISMATCH', httpStatus: 200, retryable: false });
-    }
-    if (!success) throw toDomainError(errorCode ?? null, errorMsg ?? null);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(result ?? '');
-    } catch {
-      throw malformed('result is not JSON');
-    }
-    const commit = endpoint.changesState && name !== 'uploadFile' ? commitResultSchema.safeParse(parsed) : null;
-    if (commit?.success && !SUCCESS_CODES.has(commit.data.respCode)) throw toDomainError(commit.data.respCode, commit.data.respDesc ?? null);
-    const data = schema.safeParse(parsed);
-    if (!data.success) throw malformed(`${name} result has an unexpected shape`);
-    return data.data;
+    const result = schema.safeParse(json);
+    if (!result.success) throw toClientError(new MalformedAnswerError(`The ${endpoint} result has an unexpected shape`), endpoint);
+    return result.data;
   }
 
-  async function call<T extends z.ZodType>(name: HuishouqianEndpointName, business: Record<string, unknown>, schema: T): Promise<z.infer<T>> {
-    const endpoint = HUISHOUQIAN_ENDPOINTS[name];
-    const envelope: RequestEnvelope = { method: endpoint.method, version: '1.0', format: 'JSON', merchantNo, signType: scheme.signType, signContent: JSON.stringify({ merchantNo, ...business }) };
-    const form = new URLSearchParams({ ...envelope, sign: scheme.sign(requestSignString(envelope, signKey), privateKey) });
-    await quota.acquire(`${merchantNo}:${name}`);
-    let text: string;
-    try {
-      const response = await got.post(`${options.baseUrl}${endpointPath(name, urlShape)}`, {
-        body: form.toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
-        timeout: { request: timeoutMs },
-        retry: endpoint.changesState ? NO_RETRY : readRetryPolicy({ limit: readRetries, maxDelayMs: 5_000, methods: ['POST'] }),
-        hooks: { beforeRequest: [() => onRequest?.(name)] },
-        followRedirect: false,
-      });
-      text = response.body;
-    } catch (error) {
-      if (endpoint.changesState && mayHaveBeenApplied(error)) throw outcomeUnknown(PROVIDER, error);
-      if (error instanceof HTTPError) {
-        throw new ProviderError(`Huishouqian answered HTTP ${error.response.statusCode}`, { provider: PROVIDER, providerCode: null, httpStatus: error.response.statusCode, retryable: error.response.statusCode >= 500 || error.response.statusCode === 429 });
-      }
-      throw transportError(error, PROVIDER);
-    }
-    try {
-      return readAnswer(name, text, schema);
-    } catch (error) {
-      if (endpoint.changesState && error instanceof ProviderError && UNSURE_ANSWERS.has(error.providerCode ?? '')) throw outcomeUnknown(PROVIDER, error);
-      throw error;
-    }
+  /** Writes answer success=true and carry their own outcome in `respCode` (spec 1.5, OPEN 4). */
+  async function commit(endpoint: 'commitResponse' | 'commitComplete', business: object): Promise<void> {
+    const result = parse(endpoint, await send(endpoint, business), commitResultSchema);
+    if (!SUCCESS_CODES.has(result.respCode)) throw toClientError(new ErrorAnswerError(result.respCode, result.respDesc ?? null), endpoint);
   }
 
-  return { merchantNo, call };
+  return {
+    merchantNo,
+    async queryComplaints(request: ComplaintQueryRequest) {
+      return parse('queryComplaints', await send('queryComplaints', request), queryResultSchema);
+    },
+    async queryHistory(request: ComplaintQueryHistoryRequest) {
+      return parse('queryHistory', await send('queryHistory', request), historyResultSchema);
+    },
+    async commitResponse(request: ComplaintCommitResponseRequest): Promise<void> {
+      await commit('commitResponse', request);
+    },
+    async commitComplete(request: ComplaintCommitCompleteRequest): Promise<void> {
+      await commit('commitComplete', request);
+    },
+    async uploadFile(request: ComplaintFileUploadRequest) {
+      return parse('uploadFile', await send('uploadFile', request), uploadResultSchema);
+    },
+    async downloadFile(request: ComplaintFileDownloadRequest) {
+      return parse('downloadFile', await send('downloadFile', request), downloadResultSchema);
+    },
+  };
 }

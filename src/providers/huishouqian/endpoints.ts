@@ -21,6 +21,10 @@ export const HUISHOUQIAN_ENDPOINTS = {
 
 export type HuishouqianEndpointName = keyof typeof HUISHOUQIAN_ENDPOINTS;
 
+export function isEndpointName(name: unknown): name is HuishouqianEndpointName {
+  return typeof name === 'string' && Object.hasOwn(HUISHOUQIAN_ENDPOINTS, name);
+}
+
 /**
  * Where envelopes are posted: `per-method` (documented: `/complaint/query` and its siblings) or
  * `generic`, the single gateway path a third-party PHP client uses, where `method` alone routes.

@@ -6,15 +6,47 @@ import { z } from 'zod';
 const int = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
 const flag = z.union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1'), z.boolean()]).transform((v) => v === 1 || v === '1' || v === true);
 
-export const answerEnvelopeSchema = z.object({
-  success: z.union([z.boolean(), z.string()]).transform((v) => String(v).toLowerCase() === 'true'),
-  errorCode: z.string().nullish(),
-  errorMsg: z.string().nullish(),
-  result: z.string().nullish(),
-  sign: z.string().nullish(),
-});
+/* Business requests (the JSON inside signContent; the client adds `merchantNo`). */
 
-export const complaintSchema = z.object({
+/** COMPLAINT_QUERY (spec 1.2): by date window, or by complaint id or order number. */
+export interface ComplaintQueryRequest {
+  beginDate?: string;
+  endDate?: string;
+  complaintId?: string;
+  merchantTradeNo?: string;
+  agentMerchantNo?: string;
+  limit: number;
+  offset?: number;
+}
+
+export interface ComplaintQueryHistoryRequest {
+  complaintId: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ComplaintCommitResponseRequest {
+  complaintId: string;
+  responseContent: string;
+  responseImages: string[];
+}
+
+export interface ComplaintCommitCompleteRequest {
+  complaintId: string;
+}
+
+/** `img`: the file as base64 (spec 4, OPEN 9). */
+export interface ComplaintFileUploadRequest {
+  img: string;
+}
+
+export interface ComplaintFileDownloadRequest {
+  complaintId: string;
+  mediaUrl: string;
+  mediaType: string;
+}
+
+const complaintSchema = z.object({
   complaintId: z.string().min(1),
   merchantTradeNo: z.string().nullish(),
   amount: int.nullish(),
@@ -62,6 +94,6 @@ export const downloadResultSchema = z.object({ bytes: z.string().regex(/^[A-Za-z
 export const notificationContentSchema = z.object({
   actionType: z.string().min(1),
   complaintId: z.string().min(1),
-  // Not in the third-party models; sent by the sandbox, used when present (see account.ts).
+  // Not in the third-party models; sent by the sandbox, used when present (see notifications.ts).
   notifyId: z.string().min(1).max(64).optional(),
 });

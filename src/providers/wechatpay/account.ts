@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { CAPABILITIES, type Capability } from '../../domain/capability.js';
-import { ForbiddenError, ValidationError } from '../../domain/errors.js';
+import { ValidationError } from '../../domain/errors.js';
 import { createAccountBudgets } from '../http/account-budgets.js';
 import { createMemoryBudgetStore, type BudgetStore } from '../http/budget-store.js';
 import { systemClock, type Clock } from '../http/clock.js';
@@ -8,7 +8,8 @@ import type { ComplaintProvider, NotificationReceiver, ReceivedNotification } fr
 import { createWechatPayAdapter } from './adapter.js';
 import { createWechatPayClient, type WechatPayClient } from './client.js';
 import { QUOTA_PER_MINUTE, type EndpointName, type QuotaName } from './endpoints.js';
-import { DecryptionError, MalformedNotificationError, WechatPayProtocolError } from './protocol/errors.js';
+import { fromProtocolError } from './error-codes.js';
+import { WechatPayProtocolError } from './protocol/errors.js';
 import { openNotification } from './protocol/notification.js';
 import { createVerifier, type Verifier } from './protocol/verifier.js';
 import { complaintNotificationSchema } from './wire.js';
@@ -62,9 +63,7 @@ function createReceiver(client: WechatPayClient, verifier: Verifier, apiV3Key: s
       try {
         opened = openNotification(request.headers, request.body, verifier, apiV3Key);
       } catch (error) {
-        if (error instanceof MalformedNotificationError || error instanceof DecryptionError) throw new ValidationError(error.message, null);
-        if (error instanceof WechatPayProtocolError) throw new ForbiddenError(`Notification not accepted: ${error.message}`);
-        throw error;
+        throw error instanceof WechatPayProtocolError ? fromProtocolError(error, 'notification') : error;
       }
       const resource = complaintNotificationSchema.safeParse(opened.resource);
       if (!resource.success) throw new ValidationError('The notification resource is not a complaint notification', null);

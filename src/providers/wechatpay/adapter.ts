@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Capability } from '../../domain/capability.js';
 import { COMPLAINT_STATES, MEDIA_KINDS, PROBLEM_TYPES, type Complaint, type ComplaintMedia } from '../../domain/complaint.js';
-import { complaintNotFound, ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError, type GatewayError } from '../../domain/errors.js';
+import { complaintNotFound, ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../../domain/errors.js';
 import type { Merchant } from '../../domain/merchant.js';
 import { OPERATE_TYPES, type NegotiationEntry } from '../../domain/negotiation.js';
 import { toOpenEnum } from '../../domain/open-enum.js';
@@ -9,12 +9,13 @@ import type { ComplaintPage, ComplaintProvider, ListComplaintsQuery, ProviderLim
 import { checkComplaintId, checkDateWindow, checkPage } from '../request-checks.js';
 import type { WechatPayClient } from './client.js';
 import { messageFromWire, messageToWire } from './message-mapping.js';
-import { ImageRejectedError, WechatPayProtocolError } from './protocol/errors.js';
+import { fromProtocolError } from './error-codes.js';
+import { WechatPayProtocolError } from './protocol/errors.js';
 import { MAX_IMAGE_BYTES } from './protocol/image.js';
 import { decryptOaep } from './protocol/rsa-oaep.js';
 import type { ComplaintInfo, NegotiationRecord } from './wire.js';
 
-export const WECHAT_PAY_LIMITS: ProviderLimits = {
+const WECHAT_PAY_LIMITS: ProviderLimits = {
   maxWindowDays: 30,
   maxListPageSize: 50,
   maxHistoryPageSize: 300,
@@ -71,7 +72,7 @@ export function complaintFromWire(info: ComplaintInfo, merchantNo: string): Comp
   };
 }
 
-export function negotiationEntryFromWire(record: NegotiationRecord): NegotiationEntry {
+function negotiationEntryFromWire(record: NegotiationRecord): NegotiationEntry {
   return {
     logId: record.log_id,
     operator: record.operator,
@@ -85,20 +86,12 @@ export function negotiationEntryFromWire(record: NegotiationRecord): Negotiation
   };
 }
 
-/** Protocol failures surfacing through the adapter become domain errors with safe messages. */
-function toGatewayError(error: unknown): unknown {
-  if (error instanceof ImageRejectedError) return new ValidationError(error.message, 'file');
-  if (error instanceof WechatPayProtocolError) {
-    return new ProviderError(error.message, { provider: 'WECHAT_PAY', providerCode: error.code, httpStatus: null, retryable: false });
-  }
-  return error;
-}
-
+/** Protocol failures surfacing through the adapter (a refused image, an undecryptable field) become domain errors. */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw toGatewayError(error);
+    throw error instanceof WechatPayProtocolError ? fromProtocolError(error, 'answer') : error;
   }
 }
 
@@ -264,11 +257,7 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
       const phone = complaint.payerPhone;
       if (phone === null) return null;
       if (phone.kind === 'PLAIN') return phone.value;
-      try {
-        return decryptOaep(phone.ciphertext, privateKey);
-      } catch (error) {
-        throw toGatewayError(error) as GatewayError;
-      }
+      return guarded(async () => decryptOaep(phone.ciphertext, privateKey));
     },
 
     async getNotificationUrl() {

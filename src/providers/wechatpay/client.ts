@@ -4,10 +4,11 @@ import type { z } from 'zod';
 import { OutcomeUnknownError, ProviderError, ValidationError, type GatewayError } from '../../domain/errors.js';
 import type { Clock } from '../http/clock.js';
 import type { AccountBudgets } from '../http/account-budgets.js';
+import { cappedStream } from '../http/capped-stream.js';
 import { NO_RETRY, readRetryPolicy } from '../http/retry.js';
 import { isNetworkFailure, mayHaveBeenApplied, outcomeUnknown, transportError } from '../http/to-provider-error.js';
 import { ENDPOINTS, MEDIA_PATH_PREFIX, type EndpointName, type QuotaName } from './endpoints.js';
-import { toDomainError } from './error-codes.js';
+import { fromProtocolError, toDomainError } from './error-codes.js';
 import { WechatPayProtocolError } from './protocol/errors.js';
 import { detectImageType, imageContentType } from '../image-type.js';
 import { MAX_IMAGE_BYTES, prepareImageUpload } from './protocol/image.js';
@@ -129,10 +130,6 @@ function errorFromAnswer(status: number, body: Buffer, retryAfter: string | unde
   return toDomainError({ httpStatus: status, code, message, retryAfterSeconds: seconds });
 }
 
-function unverified(error: WechatPayProtocolError): ProviderError {
-  return new ProviderError(`WeChat Pay answer rejected: ${error.message}`, { provider: PROVIDER, providerCode: error.code, httpStatus: null, retryable: false }, { cause: error });
-}
-
 function multipartUpload(filename: string, bytes: Uint8Array, clock: Clock): MultipartBody {
   const image = prepareImageUpload(filename, bytes);
   const boundary = `----complaint-gateway-${clock.nonce(24)}`;
@@ -141,13 +138,14 @@ function multipartUpload(filename: string, bytes: Uint8Array, clock: Clock): Mul
   return { body, contentType: `multipart/form-data; boundary=${boundary}`, signedBody: image.meta };
 }
 
+function imageTooLarge(maxBytes: number, httpStatus: number | null): ProviderError {
+  return new ProviderError(`The image is larger than ${maxBytes} bytes`, { provider: PROVIDER, providerCode: 'MEDIA_TOO_LARGE', httpStatus, retryable: false });
+}
+
 /** Caps the image stream and checks its first bytes: the download answer is not signed. */
-async function* cappedImage(source: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Uint8Array> {
-  let seen = 0;
+async function* checkedImage(source: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Uint8Array> {
   let checked = false;
-  for await (const chunk of source) {
-    seen += chunk.length;
-    if (seen > maxBytes) throw new ProviderError(`The image is larger than ${maxBytes} bytes`, { provider: PROVIDER, providerCode: 'MEDIA_TOO_LARGE', httpStatus: null, retryable: false });
+  for await (const chunk of cappedStream(source, maxBytes, () => imageTooLarge(maxBytes, null))) {
     if (!checked) {
       if (detectImageType(chunk) === null) throw new ProviderError('The media answer is not an image', { provider: PROVIDER, providerCode: 'MEDIA_NOT_IMAGE', httpStatus: null, retryable: false });
       checked = true;
@@ -213,7 +211,7 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
         });
       } catch (error) {
         // A write answered with a 2xx we cannot trust may still have been applied.
-        if (error instanceof WechatPayProtocolError) throw spec.changesState ? outcomeUnknown(PROVIDER, error) : unverified(error);
+        if (error instanceof WechatPayProtocolError) throw spec.changesState ? outcomeUnknown(PROVIDER, error) : fromProtocolError(error, 'answer');
         throw error;
       }
     }
@@ -340,12 +338,12 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
       const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : null;
       if (declared !== null && declared > maxBytes) {
         stream.destroy();
-        throw new ProviderError(`The image is larger than ${maxBytes} bytes`, { provider: PROVIDER, providerCode: 'MEDIA_TOO_LARGE', httpStatus: response.statusCode, retryable: false });
+        throw imageTooLarge(maxBytes, response.statusCode);
       }
       return {
         contentType: header(response.headers, 'content-type') ?? 'application/octet-stream',
         contentLength: declared,
-        body: cappedImage(stream, maxBytes),
+        body: checkedImage(stream, maxBytes),
       };
     },
   });

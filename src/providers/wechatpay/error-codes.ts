@@ -6,6 +6,7 @@ import {
   ValidationError,
   type GatewayError,
 } from '../../domain/errors.js';
+import { DecryptionError, ImageRejectedError, MalformedNotificationError, type WechatPayProtocolError } from './protocol/errors.js';
 
 export interface WechatPayErrorAnswer {
   httpStatus: number;
@@ -44,4 +45,18 @@ export function toDomainError(answer: WechatPayErrorAnswer): GatewayError {
     default:
       return new ProviderError(`WeChat Pay error: ${text}`, { ...provider, retryable: false });
   }
+}
+
+/**
+ * The one mapping of protocol failures. An answer that cannot be trusted or read is WeChat's fault
+ * (ProviderError); an image WeChat would refuse is the caller's (ValidationError). A notification
+ * that does not verify is refused (ForbiddenError), one that does not even open is bad input.
+ */
+export function fromProtocolError(error: WechatPayProtocolError, source: 'answer' | 'notification'): GatewayError {
+  if (source === 'notification') {
+    if (error instanceof MalformedNotificationError || error instanceof DecryptionError) return new ValidationError(error.message, null);
+    return new ForbiddenError(`Notification not accepted: ${error.message}`);
+  }
+  if (error instanceof ImageRejectedError) return new ValidationError(error.message, 'file');
+  return new ProviderError(`WeChat Pay answer rejected: ${error.message}`, { provider: 'WECHAT_PAY', providerCode: error.code, httpStatus: null, retryable: false }, { cause: error });
 }

@@ -54,7 +54,7 @@ export type WireClickAction = z.infer<typeof clickAction>;
 const invalidInfo = z.object({ expired_time: z.string().optional(), multi_clickable: z.boolean().optional() });
 export type WireInvalidInfo = z.infer<typeof invalidInfo>;
 
-export const messageBlockSchema = z.object({
+const messageBlockSchema = z.object({
   type: z.string(),
   text: z.object({ text: z.string(), color: z.string().optional(), is_bold: z.boolean().optional() }).optional(),
   image: z.object({ media_id: z.string(), image_style_type: z.string().optional() }).optional(),
@@ -71,14 +71,14 @@ export const messageBlockSchema = z.object({
 });
 export type WireMessageBlock = z.infer<typeof messageBlockSchema>;
 
-export const normalMessageSchema = z.object({
+const normalMessageSchema = z.object({
   blocks: z.array(messageBlockSchema).optional(),
   sender_identity: z.string().optional(),
   custom_data: z.string().optional(),
 });
 export type WireNormalMessage = z.infer<typeof normalMessageSchema>;
 
-export const negotiationRecordSchema = z.object({
+const negotiationRecordSchema = z.object({
   log_id: z.string(),
   operator: z.string(),
   operate_time: z.string(),

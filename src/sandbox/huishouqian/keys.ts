@@ -16,7 +16,7 @@ export interface HuishouqianSandboxCredentials {
   merchants: HuishouqianMerchantKeys[];
 }
 
-export const AGENT_MERCHANT_NO = '814000000001';
+const AGENT_MERCHANT_NO = '814000000001';
 
 // One 1024-bit merchant key as in the seed's example (256-hex signatures), one 2048-bit.
 const MERCHANTS = [

@@ -1,5 +1,5 @@
 import type { FaultInjector } from './faults.js';
-import { paramError, SandboxApiError } from './route.js';
+import { paramError, SandboxApiError } from './api-error.js';
 import type { FileComplaintInput, SandboxState } from './state.js';
 
 /** The unauthenticated control API under /sandbox/ (loopback only; see /tmp/names.md). */

@@ -1,4 +1,5 @@
-import { isEndpointName, paramError, type EndpointName } from './route.js';
+import { paramError } from './api-error.js';
+import { isEndpointName, type EndpointName } from './route.js';
 
 /**
  * `latency`, `status`, `drop` act before the request is handled (nothing changes); `delay-answer`

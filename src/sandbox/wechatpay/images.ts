@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 
-/** Small valid images generated in code (no binary fixtures), and sniffing by content. */
+/** Small valid images generated in code (no binary fixtures). */
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -40,14 +40,4 @@ export function createPng(seed: number, width = 48, height = 32): Buffer {
     chunk('IDAT', deflateSync(Buffer.from(rows))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
-}
-
-/** The image type by magic bytes, or null when the bytes are none of WeChat's accepted types. */
-export function sniffImage(bytes: Buffer): { ext: 'png' | 'jpg' | 'bmp'; contentType: string } | null {
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    return { ext: 'png', contentType: 'image/png' };
-  }
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { ext: 'jpg', contentType: 'image/jpeg' };
-  if (bytes.length >= 14 && bytes[0] === 0x42 && bytes[1] === 0x4d) return { ext: 'bmp', contentType: 'image/bmp' };
-  return null;
 }

@@ -17,7 +17,7 @@ export class InboundAuthError extends Error {
 }
 
 /** Five `key="value"` pairs in any order, each exactly once. */
-export function parseAuthorization(header: string | undefined): ParsedAuthorization {
+function parseAuthorization(header: string | undefined): ParsedAuthorization {
   if (header === undefined || !header.startsWith(`${SCHEME} `)) throw new InboundAuthError('Authorization 头缺失或认证类型错误');
   const pairs = header.slice(SCHEME.length + 1).split(',');
   const found = new Map<string, string>();

@@ -6,7 +6,7 @@ export type RateLimitBucket = 'list' | 'history' | 'reply' | 'complete' | 'refun
  * Per-minute budgets per calling mchid (spec 5.6, corrected): every feedback API 60, complete
  * included; list and detail share 200; history 200.
  */
-export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitBucket, number>> = {
+const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitBucket, number>> = {
   list: 200,
   history: 200,
   reply: 60,

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { paramError } from './route.js';
+import { paramError } from './api-error.js';
 
 export interface MultipartPart {
   name: string;

@@ -1,4 +1,4 @@
-import { paramError } from './route.js';
+import { paramError } from './api-error.js';
 
 /** Validation of a NormalMessage (spec 2.4); returns the media ids of its IMAGE blocks. */
 

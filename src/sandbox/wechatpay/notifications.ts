@@ -1,11 +1,11 @@
 import { createCipheriv, randomUUID } from 'node:crypto';
 import type { Clock } from '../../providers/http/clock.js';
+import { beijingTime } from '../beijing-time.js';
+import { NOTIFICATION_RETRY_SCHEDULE_SECONDS } from '../notification-retry-schedule.js';
 import type { PlatformSigner } from './keys.js';
 import { signatureHeaders } from './response-signing.js';
-import { beijingTime, type ComplaintAction } from './state.js';
+import type { ComplaintAction } from './state.js';
 
-/** Schedule (a) of spec 4: 15 retries over 24h4m, in seconds. */
-const RETRY_SCHEDULE_SECONDS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600];
 const ATTEMPT_TIMEOUT_MS = 5_000;
 
 export interface NotificationQuirks {
@@ -78,7 +78,7 @@ export class Notifier {
         if (duplicate) void this.#post(url, body, false);
         return;
       }
-      const waitSeconds = RETRY_SCHEDULE_SECONDS[retry];
+      const waitSeconds = NOTIFICATION_RETRY_SCHEDULE_SECONDS[retry];
       if (waitSeconds === undefined || this.#closed) return;
       const timer = setTimeout(() => {
         this.#timers.delete(timer);

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { paramError } from './api-error.js';
 import type { SandboxState } from './state.js';
 
 /** The endpoint names shared with the client's endpoints.ts (counters, fault targets, limit buckets). */
@@ -23,23 +24,6 @@ export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 export function isEndpointName(value: unknown): value is EndpointName {
   return typeof value === 'string' && (ENDPOINT_NAMES as readonly string[]).includes(value);
 }
-
-/** A provider error answer `{code, message}` with its HTTP status. */
-export class SandboxApiError extends Error {
-  override readonly name = 'SandboxApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const paramError = (message: string): SandboxApiError => new SandboxApiError(400, 'PARAM_ERROR', message);
-export const invalidRequest = (message: string): SandboxApiError => new SandboxApiError(400, 'INVALID_REQUEST', message);
-export const notFound = (message: string): SandboxApiError => new SandboxApiError(404, 'RESOURCE_NOT_EXISTS', message);
-export const noAuth = (message: string): SandboxApiError => new SandboxApiError(403, 'NO_AUTH', message);
 
 export interface RouteRequest {
   /** The authenticated calling mchid (a service provider for its sub-merchants). */

@@ -1,5 +1,6 @@
+import { beijingDate } from '../beijing-time.js';
+import type { ComplaintRecord, ComplaintState, HistoryEntry, StoredImage } from './complaint-record.js';
 import { createPng } from './images.js';
-import { beijingDate, type ComplaintRecord, type ComplaintState, type HistoryEntry, type StoredImage } from './state.js';
 
 /** A complained-about merchant; `spMchid` marks a sub-merchant served by that service provider. */
 export interface SandboxMerchant {

@@ -3,15 +3,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock, type Clock } from '../../providers/http/clock.js';
+import { readBody } from '../read-body.js';
 import type { WechatPaySandboxKeys } from '../sandbox-keys.js';
 import { handleControl } from './control.js';
 import { createFaultInjector } from './faults.js';
 import { InboundAuthError, NonceRegistry, verifyInbound } from './inbound-auth.js';
-import { createWechatPaySandboxKeyring, type PlatformSigner } from './keys.js';
+import { createWechatPaySandboxKeyring, type PlatformSigner, type WechatPaySandboxKeyring } from './keys.js';
 import { createRateLimiter, type RateLimitBucket } from './limits.js';
 import { Notifier, type NotificationQuirks } from './notifications.js';
 import { signatureHeaders } from './response-signing.js';
-import { ENDPOINT_NAMES, paramError, SandboxApiError, type Route, type RouteContext, type RouteResult } from './route.js';
+import { paramError, SandboxApiError } from './api-error.js';
+import { ENDPOINT_NAMES, type Route, type RouteContext, type RouteResult } from './route.js';
 import { createComplaintRoutes } from './routes/complaints.js';
 import { createFeedbackRoutes } from './routes/feedback.js';
 import { createImageRoutes } from './routes/images.js';
@@ -31,6 +33,11 @@ export interface WechatPaySandboxOptions {
   notificationTimeScale?: number;
   /** Duplicate deliveries and SIGNTEST probes as the real service sends them; off by default. */
   notificationQuirks?: NotificationQuirks;
+  /**
+   * Keys made earlier by createWechatPaySandboxKeyring for SANDBOX_MERCHANTS (a test run shares one
+   * keyring among its many sandboxes: RSA key generation is the slow part of starting one); default fresh keys.
+   */
+  keyring?: WechatPaySandboxKeyring;
 }
 
 export interface WechatPaySandbox {
@@ -48,17 +55,6 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 class BodyTooLargeError extends Error {}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 function requestId(): string {
   return randomBytes(16).toString('hex').toUpperCase();
@@ -98,7 +94,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     notificationTimeScale = 1,
     notificationQuirks = {},
   } = options;
-  const keyring = await createWechatPaySandboxKeyring(SANDBOX_MERCHANTS, keyMode, new Date(clock.now()));
+  const keyring = options.keyring ?? (await createWechatPaySandboxKeyring(SANDBOX_MERCHANTS, keyMode, new Date(clock.now())));
   const [newestCertificate] = keyring.certificateSigners;
   const defaultSigner: PlatformSigner = keyMode === 'certificate' && newestCertificate !== undefined ? newestCertificate : keyring.publicKeySigner;
   const signers = new Map([keyring.publicKeySigner, ...keyring.certificateSigners].map((signer) => [signer.serial, signer]));
@@ -249,7 +245,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
   const server = createServer((request, response) => {
     void (async () => {
       try {
-        const body = await readBody(request);
+        const body = await readBody(request, MAX_BODY_BYTES, () => new BodyTooLargeError());
         // req.url is the request target as received: percent-encoding intact, as it was signed.
         const target = request.url ?? '/';
         if (target.startsWith('/sandbox/')) handleControlApi(request, response, target.split('?')[0] ?? target, body);
@@ -270,7 +266,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
   });
   const address = server.address() as AddressInfo;
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  const keys: WechatPaySandboxKeys = { baseUrl, ...keyring.published };
+  const keys: WechatPaySandboxKeys = { baseUrl, ...keyring.published, keyMode };
 
   return {
     baseUrl,

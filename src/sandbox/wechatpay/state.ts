@@ -1,52 +1,9 @@
 import type { Clock } from '../../providers/http/clock.js';
+import { beijingDate } from '../beijing-time.js';
+import { invalidRequest, noAuth, notFound } from './api-error.js';
+import type { ComplaintRecord, HistoryEntry, StoredImage } from './complaint-record.js';
 import { createPng } from './images.js';
-import { invalidRequest, noAuth, notFound } from './route.js';
 import type { SandboxMerchant, SeedData } from './seed.js';
-
-export type ComplaintState = 'PENDING' | 'PROCESSING' | 'PROCESSED';
-
-export interface HistoryEntry {
-  logId: string;
-  operator: string;
-  operateTime: number;
-  operateType: string;
-  operateDetails?: string;
-  /** Media ids (decoded form) shown as image URLs. */
-  imageIds: string[];
-  normalMessage?: unknown;
-}
-
-export interface ComplaintRecord {
-  complaintId: string;
-  complaintTime: number;
-  detail: string;
-  state: ComplaintState;
-  complaintedMchid: string;
-  payerPhone?: string;
-  payerOpenid: string;
-  orders: { transaction_id: string; out_trade_no: string; amount: number }[];
-  userMedia: string[];
-  operationMedia: string[];
-  fullRefunded: boolean;
-  incomingUserResponse: boolean;
-  problemDescription: string;
-  userComplaintTimes: number;
-  problemType?: 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS';
-  applyRefundAmount?: number;
-  userTags: ('TRUSTED' | 'HIGH_RISK')[];
-  additionalInfo?: unknown;
-  inPlatformService: boolean;
-  needImmediateService: boolean;
-  refundDecision?: 'APPROVE' | 'REJECT';
-  history: HistoryEntry[];
-  /** idempotent_id → log_id of immediate-service replies. */
-  immediateReplies: Map<string, string>;
-}
-
-export interface StoredImage {
-  bytes: Buffer;
-  contentType: string;
-}
 
 /** What a notification carries (spec 4): the action_type for a complaint. */
 export type ComplaintAction =
@@ -73,15 +30,6 @@ export interface FileComplaintInput {
 }
 
 const MEDIA_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** Beijing-time RFC 3339, the provider's format: `2026-11-22T09:15:00+08:00`. */
-export function beijingTime(ms: number): string {
-  return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
-}
-
-export function beijingDate(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
-}
 
 export interface SandboxStateOptions {
   clock: Clock;

@@ -61,7 +61,7 @@ function administeredProvider(context: Context, merchantId: string): { merchant:
  * upstream call; messages do not spell the URL (it names the account).
  */
 function ownWebhookUrl(context: Context, merchant: Merchant, given: string | null | undefined): string {
-  const { publicBaseUrl, accountOf } = context.webhooks;
+  const { publicBaseUrl, routeOf } = context.webhooks;
   if (publicBaseUrl === null) {
     throw new ValidationError(
       'this gateway has no public base URL, so it cannot name its own webhook: the operator must set server.publicBaseUrl (env PUBLIC_BASE_URL)',
@@ -72,9 +72,9 @@ function ownWebhookUrl(context: Context, merchant: Merchant, given: string | nul
   if (problem !== null) {
     throw new ValidationError(`this gateway's public base URL ${problem}: the operator must fix server.publicBaseUrl (env PUBLIC_BASE_URL)`, 'input.url');
   }
-  const account = accountOf(merchant);
-  if (account === undefined) throw new ValidationError("no webhook of this gateway receives this merchant's notifications", 'input.url');
-  const own = webhookUrl(publicBaseUrl, merchant.provider, account);
+  const route = routeOf(merchant);
+  if (route === undefined) throw new ValidationError("no webhook of this gateway receives this merchant's notifications", 'input.url');
+  const own = webhookUrl(publicBaseUrl, route);
   if (given === null || given === undefined) return own;
   let url: URL;
   try {

@@ -11,6 +11,7 @@ import {
 import { EventLogError } from '../../events/event-log-error.js';
 import type { EventLog } from '../../events/event-log.js';
 import { systemClock, type Clock } from '../../providers/http/clock.js';
+import type { ProviderModuleInfo } from '../../providers/provider-module.js';
 import type { NotificationReceiver, ReceivedNotification } from '../../providers/provider.js';
 
 /** What the HTTP edge hands a webhook: the `{account}` path segment and the raw request. */
@@ -56,7 +57,7 @@ export interface NotificationWebhookOptions {
 }
 
 /** 64 KiB: a complaint notification is under 1 KiB. The HTTP edge should stop reading past this. */
-export const DEFAULT_MAX_NOTIFICATION_BYTES = 64 * 1024;
+const DEFAULT_MAX_NOTIFICATION_BYTES = 64 * 1024;
 
 /** How a provider wants to hear that a notification failed. */
 export type FailureResponse = (status: number, message: string) => WebhookResponse;
@@ -116,7 +117,7 @@ function acknowledge(received: ReceivedNotification): WebhookResponse {
  * The provider-independent intake: receiver (verify, decrypt) → event log (dedupe, append) →
  * onAccepted → the provider's acknowledgement. Nothing is stored unless the receiver accepted.
  */
-export function createNotificationIntake(
+function createNotificationIntake(
   provider: ProviderName,
   options: NotificationWebhookOptions,
   fail: FailureResponse,
@@ -168,4 +169,15 @@ export function createNotificationIntake(
     );
     return acknowledge(received);
   };
+}
+
+/**
+ * `/webhooks/<slug>/{account}` of one provider module: success is the receiver's acknowledgement,
+ * a failure a 4xx/5xx in the body the provider expects (and answers by redelivering).
+ */
+export function createProviderWebhook(module: ProviderModuleInfo, options: NotificationWebhookOptions): WebhookHandler {
+  return createNotificationIntake(module.name, options, (status, message) => {
+    const { contentType, body } = module.refuseNotification(message);
+    return { status, headers: { 'content-type': contentType }, body };
+  });
 }

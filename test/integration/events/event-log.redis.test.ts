@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventLog } from '../../../src/events/event-log.js';
 import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../../helpers/redis.js';
-import { eventLogSuite } from '../../unit/events/event-log.suite.js';
+import { eventLogSuite } from '../../contract/event-log.suite.js';
 
 const prefix = uniqueKeyPrefix('event-log');
 const connection = await redisOrReason('event-log.redis tests');

@@ -8,6 +8,7 @@ import type { WechatPaySandboxMerchant } from '../../../src/sandbox/sandbox-keys
 import { createPng } from '../../../src/sandbox/wechatpay/images.js';
 import { createSeed } from '../../../src/sandbox/wechatpay/seed.js';
 import { startWechatPaySandbox, type WechatPaySandbox } from '../../../src/sandbox/wechatpay/server.js';
+import { sharedSandboxKeyrings } from '../../helpers/shared-keyrings.js';
 
 // The test client signs with wechatpay-axios-plugin (an implementation nobody here wrote), so the
 // sandbox's verifier is checked against an independent signer, over real HTTP.
@@ -123,8 +124,8 @@ async function upload(file: Buffer, options: { filename?: string; sha256?: strin
 
 beforeAll(async () => {
   [sandbox, certSandbox] = await Promise.all([
-    startWechatPaySandbox({ clock, notificationTimeScale: 0.001 }),
-    startWechatPaySandbox({ keyMode: 'certificate', seed: false, notificationTimeScale: 0.001 }),
+    startWechatPaySandbox({ keyring: sharedSandboxKeyrings().wechatpay, clock, notificationTimeScale: 0.001 }),
+    startWechatPaySandbox({ keyring: sharedSandboxKeyrings().wechatpay, keyMode: 'certificate', seed: false, notificationTimeScale: 0.001 }),
   ]);
   const merchants = sandbox.keys.merchants;
   [directA, directB] = merchants.filter((merchant) => merchant.kind === 'direct') as [WechatPaySandboxMerchant, WechatPaySandboxMerchant];
@@ -536,7 +537,7 @@ describe('notification URL and notifications', () => {
   });
 
   it('can send SIGNTEST probes and duplicates when asked', async () => {
-    const quirky = await startWechatPaySandbox({ seed: false, notificationTimeScale: 0.001, notificationQuirks: { duplicateEvery: 1, signTestProbeEvery: 1 } });
+    const quirky = await startWechatPaySandbox({ keyring: sharedSandboxKeyrings().wechatpay, seed: false, notificationTimeScale: 0.001, notificationQuirks: { duplicateEvery: 1, signTestProbeEvery: 1 } });
     try {
       const merchant = quirky.keys.merchants[0] as WechatPaySandboxMerchant;
       const path = '/v3/merchant-service/complaint-notifications';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CacheStoreError } from '../../../src/cache/cache-store-error.js';
 import { createCacheStore } from '../../../src/cache/store.js';
-import { cacheStoreSuite } from './store.suite.js';
+import { cacheStoreSuite } from '../../contract/cache-store.suite.js';
 import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cache-store-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/domain/errors.js';
 import { addDays, daysBetween } from '../../../src/domain/local-date.js';
-import { mergeNewestFirst, splitDateRange } from '../../../src/domain/paging.js';
+import { comesFirstNewestFirst, splitDateRange } from '../../../src/domain/paging.js';
 
 describe('splitDateRange', () => {
   it('keeps a range that fits in one window as it is', () => {
@@ -36,11 +36,11 @@ describe('splitDateRange', () => {
   });
 });
 
-describe('mergeNewestFirst', () => {
-  it('merges sorted lists newest first with a stable tie-break', () => {
-    const a = [{ t: 5, k: 'a5' }, { t: 3, k: 'a3' }];
-    const b = [{ t: 5, k: 'b5' }, { t: 4, k: 'b4' }, { t: 1, k: 'b1' }];
-    const merged = mergeNewestFirst([b, a], (x) => x.t, (x) => x.k).map((x) => x.k);
+describe('comesFirstNewestFirst', () => {
+  it('orders newest first with a stable tie-break by key', () => {
+    const a = [{ time: 5, key: 'a5' }, { time: 3, key: 'a3' }];
+    const b = [{ time: 5, key: 'b5' }, { time: 4, key: 'b4' }, { time: 1, key: 'b1' }];
+    const merged = [...b, ...a].sort((x, y) => (comesFirstNewestFirst(x, y) ? -1 : 1)).map((x) => x.key);
     expect(merged).toEqual(['a5', 'b5', 'b4', 'a3', 'b1']);
   });
 });

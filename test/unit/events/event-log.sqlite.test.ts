@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventLog } from '../../../src/events/event-log.js';
-import { eventLogSuite } from './event-log.suite.js';
+import { eventLogSuite } from '../../contract/event-log.suite.js';
 
 let dir = '';
 let files = 0;

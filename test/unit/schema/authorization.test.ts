@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { merchantGlobalId } from '../../../src/schema/global-id.js';
+import { merchantGlobalId } from '../../helpers/global-ids.js';
 import { testAccessTokens, testToken } from '../../helpers/access-tokens.js';
 import { createFakeProvider } from '../../helpers/fake-provider.js';
 import { createHarness, HARNESS_PUBLIC_BASE_URL } from './harness.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ComplaintEvent } from '../../../src/domain/events.js';
-import { merchantGlobalId } from '../../../src/schema/global-id.js';
+import { merchantGlobalId } from '../../helpers/global-ids.js';
 import { createFakeProvider, makeComplaint } from '../../helpers/fake-provider.js';
 import { createHarness } from './harness.js';
 

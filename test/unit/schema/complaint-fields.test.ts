@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { complaintGlobalId } from '../../../src/schema/global-id.js';
-import { MEDIA_URL_TTL_SECONDS, mediaUrlExpiry, verifyMediaToken } from '../../../src/server/media-token.js';
+import { MEDIA_URL_TTL_SECONDS, mediaUrlExpiry, verifyMediaToken } from '../../../src/crypto/media-token.js';
 import { ForbiddenError } from '../../../src/domain/errors.js';
 import { createFakeProvider, makeComplaint } from '../../helpers/fake-provider.js';
 import { createHarness, HARNESS_NOW } from './harness.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { complaintKeyToString } from '../../../src/domain/complaint-key.js';
 import { ProviderError } from '../../../src/domain/errors.js';
 import { addDays } from '../../../src/domain/local-date.js';
-import { complaintGlobalId, merchantGlobalId } from '../../../src/schema/global-id.js';
+import { complaintGlobalId } from '../../../src/schema/global-id.js';
+import { merchantGlobalId } from '../../helpers/global-ids.js';
 import { createFakeProvider, makeComplaint, type FakeProvider } from '../../helpers/fake-provider.js';
 import { createHarness, type Harness } from './harness.js';
 

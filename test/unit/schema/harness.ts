@@ -2,7 +2,7 @@ import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { pino } from 'pino';
 import { createCacheStore, type CacheStore } from '../../../src/cache/store.js';
 import { createEventLog, type EventLog } from '../../../src/events/event-log.js';
-import { createFixedClock } from '../../../src/providers/http/clock.js';
+import { createFixedClock } from '../../helpers/fixed-clock.js';
 import type { ComplaintProvider } from '../../../src/providers/provider.js';
 import { createProviderRegistry } from '../../../src/providers/registry.js';
 import type { AccessTokens } from '../../../src/server/auth/access-tokens.js';
@@ -70,7 +70,7 @@ export function createHarness(
     options: {
       mediaUrlBase: (token) => `http://gateway.test/media/${token}`,
       responseCacheTtlMs: options.responseCacheTtlMs ?? 0,
-      webhooks: { publicBaseUrl, accountOf: (merchant) => merchant.accountNo },
+      webhooks: { publicBaseUrl, routeOf: (merchant) => ({ slug: merchant.provider === 'WECHAT_PAY' ? 'wechatpay' : 'huishouqian', account: merchant.accountNo }) },
     },
   });
   return {

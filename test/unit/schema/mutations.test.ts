@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, RateLimitedError } from '../../../src/domain/errors.js';
-import { complaintGlobalId, merchantGlobalId } from '../../../src/schema/global-id.js';
+import { complaintGlobalId } from '../../../src/schema/global-id.js';
+import { merchantGlobalId } from '../../helpers/global-ids.js';
 import { ADMIN_AUTHORIZATION } from '../../helpers/access-tokens.js';
 import { createFakeProvider, makeComplaint, type FakeProvider } from '../../helpers/fake-provider.js';
 import { createHarness, HARNESS_PUBLIC_BASE_URL, type Harness } from './harness.js';

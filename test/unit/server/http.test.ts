@@ -16,9 +16,10 @@ import { createReadinessCheck, useReadyz } from '../../../src/server/health.js';
 import { createHttpHandler } from '../../../src/server/http.js';
 import { createLogger } from '../../../src/server/logger.js';
 import { createMediaHandler } from '../../../src/server/media.js';
-import { signMediaToken } from '../../../src/server/media-token.js';
-import { createHuishouqianWebhook } from '../../../src/server/webhooks/huishouqian.js';
-import { createWechatPayWebhook } from '../../../src/server/webhooks/wechatpay.js';
+import { signMediaToken } from '../../../src/crypto/media-token.js';
+import { huishouqianModule } from '../../../src/providers/huishouqian/module.js';
+import { wechatPayModule } from '../../../src/providers/wechatpay/module.js';
+import { createProviderWebhook } from '../../../src/server/webhooks/notification-intake.js';
 
 // The edge with the real yoga gateway, real webhook handlers and a real cache and event log, but no
 // provider accounts: routing, limits and error shapes that do not depend on a provider.
@@ -59,7 +60,7 @@ beforeAll(async () => {
   server = createServer(
     createHttpHandler({
       yoga,
-      webhooks: { wechatpay: createWechatPayWebhook(webhookOptions), huishouqian: createHuishouqianWebhook(webhookOptions) },
+      webhooks: new Map([wechatPayModule, huishouqianModule].map((module) => [module.slug, createProviderWebhook(module, webhookOptions)])),
       maxWebhookBodyBytes: MAX_BODY,
       maxGraphqlBodyBytes: { json: MAX_GRAPHQL_BODY, multipart: 4 * MAX_GRAPHQL_BODY },
       media: createMediaHandler({ tokenSecret: secret, registry, cache, logger }),

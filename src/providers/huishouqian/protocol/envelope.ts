@@ -14,6 +14,10 @@ export interface RequestEnvelope {
 
 export const ENVELOPE_ORDER = ['method', 'version', 'format', 'merchantNo', 'signType', 'signContent'] as const;
 
+/** The only values the documented example shows. */
+export const ENVELOPE_VERSION = '1.0';
+export const ENVELOPE_FORMAT = 'JSON';
+
 function joined(pairs: readonly [string, string | undefined][], signKey: string): string {
   const parts = pairs.filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== '').map(([name, value]) => `${name}=${value}`);
   return [...parts, `key=${signKey}`].join('&');

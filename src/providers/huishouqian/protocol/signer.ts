@@ -1,4 +1,5 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
+import { ENVELOPE_FORMAT, ENVELOPE_VERSION, requestSignString, type RequestEnvelope } from './envelope.js';
 
 /**
  * The pluggable signature rule. RSA2 is what third-party clients agree on; a deployment whose
@@ -23,3 +24,22 @@ export const rsa2Scheme: SignatureScheme = {
     }
   },
 };
+
+export interface RequestSignerOptions {
+  merchantNo: string;
+  privateKey: KeyObject;
+  /** The merchant's shared secret, appended to the sign string as `key` and never sent. */
+  signKey: string;
+  scheme: SignatureScheme;
+}
+
+/** `(method, signContent)` → the form body: the six envelope fields plus `sign` (spec 3.1). */
+export type RequestSigner = (method: string, signContent: string) => string;
+
+export function createRequestSigner(options: RequestSignerOptions): RequestSigner {
+  const { merchantNo, privateKey, signKey, scheme } = options;
+  return (method, signContent) => {
+    const envelope: RequestEnvelope = { method, version: ENVELOPE_VERSION, format: ENVELOPE_FORMAT, merchantNo, signType: scheme.signType, signContent };
+    return new URLSearchParams({ ...envelope, sign: scheme.sign(requestSignString(envelope, signKey), privateKey) }).toString();
+  };
+}

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
 import { DecryptionError } from './errors.js';
 
 const TAG_BYTES = 16;
@@ -37,13 +37,4 @@ export function decryptAesGcm(ciphertextBase64: string, fields: AeadFields): str
     if (error instanceof DecryptionError) throw error;
     throw new DecryptionError('The ciphertext does not authenticate (wrong key, nonce, associated data or tag)');
   }
-}
-
-/** The sealing side, for the sandbox-independent tests and tools; same layout as WeChat's. */
-export function encryptAesGcm(plaintext: string, fields: AeadFields): string {
-  const key = Buffer.from(fields.key, 'utf8');
-  const cipher = createCipheriv(cipherName(key), key, Buffer.from(fields.nonce, 'utf8'));
-  cipher.setAAD(Buffer.from(fields.associatedData, 'utf8'));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return Buffer.concat([body, cipher.getAuthTag()]).toString('base64');
 }

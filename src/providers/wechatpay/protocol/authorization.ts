@@ -1,4 +1,4 @@
-export const AUTHORIZATION_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
+const AUTHORIZATION_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 
 /** The five-line request signing string (spec 5.1); every line ends in `\n`, the last included. */
 export function requestSigningMessage(method: string, target: string, timestamp: number, nonce: string, body: string): string {

@@ -1,4 +1,4 @@
-import { constants, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
+import { constants, privateDecrypt, type KeyObject } from 'node:crypto';
 import { DecryptionError } from './errors.js';
 
 // WeChat's sensitive fields use OAEP with SHA-1 and MGF1-SHA-1 (spec 5.4), not SHA-256.
@@ -10,8 +10,4 @@ export function decryptOaep(ciphertextBase64: string, privateKey: KeyObject): st
   } catch {
     throw new DecryptionError('The sensitive field does not decrypt with the merchant key');
   }
-}
-
-export function encryptOaep(plaintext: string, publicKey: KeyObject): string {
-  return publicEncrypt({ key: publicKey, ...PADDING }, Buffer.from(plaintext, 'utf8')).toString('base64');
 }

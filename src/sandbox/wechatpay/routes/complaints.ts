@@ -1,7 +1,9 @@
 import { constants, publicEncrypt } from 'node:crypto';
 import { addDays, daysBetween } from '../../../domain/local-date.js';
-import { decodeParam, noAuth, paramError, type Route, type RouteContext, type RouteRequest } from '../route.js';
-import { beijingDate, beijingTime, type ComplaintRecord, type HistoryEntry } from '../state.js';
+import { noAuth, paramError } from '../api-error.js';
+import { decodeParam, type Route, type RouteContext, type RouteRequest } from '../route.js';
+import { beijingDate, beijingTime } from '../../beijing-time.js';
+import type { ComplaintRecord, HistoryEntry } from '../complaint-record.js';
 
 /** Endpoints 1–3: list, detail, negotiation history (spec 3.1–3.3). */
 

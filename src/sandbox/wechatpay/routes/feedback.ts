@@ -1,6 +1,7 @@
 import { requireHttpsUrl, requireText, validateNormalMessage } from '../normal-message.js';
-import { decodeParam, jsonBody, noAuth, paramError, type Route, type RouteContext, type RouteRequest } from '../route.js';
-import type { ComplaintRecord } from '../state.js';
+import { noAuth, paramError } from '../api-error.js';
+import { decodeParam, jsonBody, type Route, type RouteContext, type RouteRequest } from '../route.js';
+import type { ComplaintRecord } from '../complaint-record.js';
 
 /** Endpoints 4–7: reply, complete, refund progress, immediate-service reply (spec 3.4–3.7). */
 

@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { sniffImage } from '../images.js';
+// The providers' accepted types are a fact of the API, not gateway protocol code (DESIGN: the sandbox
+// keeps its own signing and verification only), so the sandbox checks uploads with the one detector.
+import { detectImageType, imageContentType } from '../../../providers/image-type.js';
 import { parseMultipart } from '../multipart.js';
-import { invalidRequest, paramError, type Route, type RouteContext } from '../route.js';
+import { invalidRequest, paramError } from '../api-error.js';
+import type { Route, RouteContext } from '../route.js';
 
 /** Endpoints 12–13: image upload (multipart, meta signed) and signed media download (spec 3.9, 3.10). */
 
@@ -39,10 +42,10 @@ export function createImageRoutes(context: RouteContext): Route[] {
         if (!/\.(jpe?g|png|bmp)$/i.test(filename)) throw invalidRequest('仅支持 JPG、BMP、PNG 格式的图片');
         if (file.length > MAX_IMAGE_BYTES) throw invalidRequest('图片大小不能超过2M');
         if (createHash('sha256').update(file).digest('hex') !== sha256.toLowerCase()) throw invalidRequest('图片 sha256 校验失败');
-        const type = sniffImage(file);
+        const type = detectImageType(file);
         if (type === null) throw invalidRequest('图片内容不是 JPG、BMP、PNG 格式');
-        const mediaId = `${randomBytes(16).toString('hex').toUpperCase()}.${type.ext}`;
-        state.uploads.set(mediaId, { owner: request.caller, bytes: file, contentType: type.contentType });
+        const mediaId = `${randomBytes(16).toString('hex').toUpperCase()}.${type}`;
+        state.uploads.set(mediaId, { owner: request.caller, bytes: file, contentType: imageContentType(type) });
         return { status: 200, json: { media_id: mediaId } };
       },
     },

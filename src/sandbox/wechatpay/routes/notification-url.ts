@@ -1,4 +1,5 @@
-import { invalidRequest, jsonBody, notFound, paramError, type Route, type RouteContext, type RouteRequest } from '../route.js';
+import { invalidRequest, notFound, paramError } from '../api-error.js';
+import { jsonBody, type Route, type RouteContext, type RouteRequest } from '../route.js';
 
 /** Endpoints 8–11: one complaint notification URL per calling mchid (spec 3.8). */
 

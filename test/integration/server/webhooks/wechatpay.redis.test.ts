@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventLog, type EventLog } from '../../../../src/events/event-log.js';
-import { createFixedClock } from '../../../../src/providers/http/clock.js';
+import { createFixedClock } from '../../../helpers/fixed-clock.js';
 import type { WebhookRequest } from '../../../../src/server/webhooks/notification-intake.js';
-import { createWechatPayWebhook } from '../../../../src/server/webhooks/wechatpay.js';
+import { wechatPayModule } from '../../../../src/providers/wechatpay/module.js';
+import { createProviderWebhook } from '../../../../src/server/webhooks/notification-intake.js';
 import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../../../helpers/redis.js';
 import {
   createDelivery,
@@ -42,7 +43,7 @@ describe.skipIf('reason' in connection)('WeChat Pay webhook: two gateway instanc
       [0, 1].map(async () => {
         const eventLog = await createEventLog({ store: 'redis', url: REDIS_URL, keyPrefix });
         logs.push(eventLog);
-        const handler = createWechatPayWebhook({
+        const handler = createProviderWebhook(wechatPayModule, {
           receivers: new Map([['main', createReferenceReceiver(keys, clock)]]),
           eventLog,
           logger: silent,

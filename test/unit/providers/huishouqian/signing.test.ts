@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { requestSignString, responseSignString } from '../../../../src/providers/huishouqian/protocol/envelope.js';
 import { rsa2Scheme } from '../../../../src/providers/huishouqian/protocol/signer.js';
-import { loadPrivateKey } from '../../../../src/providers/wechatpay/protocol/keys.js';
+import { loadPrivateKey } from '../../../helpers/key-loaders.js';
 import { HSQ_REQUEST, HSQ_RESPONSE, HSQ_SIGN_KEY } from '../../../fixtures/huishouqian-vectors.js';
 import { TK_PEM } from '../../../fixtures/wechatpay-vectors.js';
 

@@ -1,8 +1,9 @@
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { describe, expect, it } from 'vitest';
-import { createFixedClock } from '../../../../src/providers/http/clock.js';
-import { decryptAesGcm, encryptAesGcm } from '../../../../src/providers/wechatpay/protocol/aes-gcm.js';
+import { createFixedClock } from '../../../helpers/fixed-clock.js';
+import { decryptAesGcm } from '../../../../src/providers/wechatpay/protocol/aes-gcm.js';
+import { encryptAesGcm } from '../../../helpers/wechatpay-encryption.js';
 import { requestSigningMessage, responseSigningMessage } from '../../../../src/providers/wechatpay/protocol/authorization.js';
 import {
   DecryptionError,
@@ -13,9 +14,10 @@ import {
 } from '../../../../src/providers/wechatpay/protocol/errors.js';
 import { detectImageType } from '../../../../src/providers/image-type.js';
 import { prepareImageUpload } from '../../../../src/providers/wechatpay/protocol/image.js';
-import { loadPrivateKey } from '../../../../src/providers/wechatpay/protocol/keys.js';
+import { loadPrivateKey } from '../../../helpers/key-loaders.js';
 import { openNotification } from '../../../../src/providers/wechatpay/protocol/notification.js';
-import { decryptOaep, encryptOaep } from '../../../../src/providers/wechatpay/protocol/rsa-oaep.js';
+import { decryptOaep } from '../../../../src/providers/wechatpay/protocol/rsa-oaep.js';
+import { encryptOaep } from '../../../helpers/wechatpay-encryption.js';
 import { createRequestSigner, signMessage } from '../../../../src/providers/wechatpay/protocol/signer.js';
 import { createVerifier } from '../../../../src/providers/wechatpay/protocol/verifier.js';
 import { DERIVED, TK_PEM, V1, V2, V3, V5 } from '../../../fixtures/wechatpay-vectors.js';

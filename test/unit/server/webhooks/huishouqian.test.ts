@@ -6,9 +6,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError, ValidationError } from '../../../../src/domain/errors.js';
 import { createEventLog, type EventLog } from '../../../../src/events/event-log.js';
-import { createFixedClock } from '../../../../src/providers/http/clock.js';
+import { createFixedClock } from '../../../helpers/fixed-clock.js';
 import type { NotificationReceiver } from '../../../../src/providers/provider.js';
-import { createHuishouqianWebhook } from '../../../../src/server/webhooks/huishouqian.js';
+import { huishouqianModule } from '../../../../src/providers/huishouqian/module.js';
+import { createProviderWebhook } from '../../../../src/server/webhooks/notification-intake.js';
 import type { WebhookHandler, WebhookRequest } from '../../../../src/server/webhooks/notification-intake.js';
 
 const MERCHANT_NO = 'HSQ20261122001';
@@ -93,7 +94,7 @@ let logLines: string[];
 let handler: WebhookHandler;
 
 function webhook(log: EventLog): WebhookHandler {
-  return createHuishouqianWebhook({
+  return createProviderWebhook(huishouqianModule, {
     receivers: new Map([['hsq', createTestReceiver()]]),
     eventLog: log,
     logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(line) }),

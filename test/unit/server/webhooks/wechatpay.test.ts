@@ -7,8 +7,9 @@ import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ComplaintEvent } from '../../../../src/domain/events.js';
 import { createEventLog, type EventLog } from '../../../../src/events/event-log.js';
-import { createFixedClock } from '../../../../src/providers/http/clock.js';
-import { createWechatPayWebhook } from '../../../../src/server/webhooks/wechatpay.js';
+import { createFixedClock } from '../../../helpers/fixed-clock.js';
+import { wechatPayModule } from '../../../../src/providers/wechatpay/module.js';
+import { createProviderWebhook } from '../../../../src/server/webhooks/notification-intake.js';
 import type { WebhookHandler, WebhookRequest } from '../../../../src/server/webhooks/notification-intake.js';
 import {
   createDelivery,
@@ -36,7 +37,7 @@ let accepted: ComplaintEvent[][];
 let handler: WebhookHandler;
 
 function webhook(log: EventLog, onAccepted?: (events: readonly ComplaintEvent[]) => void): WebhookHandler {
-  return createWechatPayWebhook({
+  return createProviderWebhook(wechatPayModule, {
     receivers: new Map([['main', createReferenceReceiver(keys, clock)]]),
     eventLog: log,
     onAccepted:
@@ -196,7 +197,10 @@ describe('WeChat Pay webhook', () => {
     expect(await storedIds()).toHaveLength(1);
   });
 
-  it('holds 1,000 deliveries with 15 % redeliveries exactly once through store and hook failures and a restart', async () => {
+  // The long soak (1,000 sandbox-signed notifications through the whole gateway) is
+  // test/e2e/notifications-exactly-once.test.ts; this one keeps what only the handler level can do:
+  // a real SQLITE_BUSY from another connection's write lock and a failing onAccepted hook.
+  it('holds 200 deliveries with 15 % redeliveries exactly once through store and hook failures and a restart', async () => {
     const path = join(dir, 'exactly-once.sqlite');
     const openLog = () => createEventLog({ store: 'sqlite', path, busyTimeoutMs: 20 });
     const handed: string[] = [];
@@ -219,7 +223,7 @@ describe('WeChat Pay webhook', () => {
     const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const originals: WebhookRequest[] = [];
     const sequence: WebhookRequest[] = [];
-    for (let i = 0; i < 1000; i++) {
+    for (let i = 0; i < 200; i++) {
       const earlier = originals[Math.floor(random() * originals.length)];
       if (earlier !== undefined && random() < 0.15) sequence.push(earlier);
       else {
@@ -233,9 +237,9 @@ describe('WeChat Pay webhook', () => {
     const exec = (sql: string) => new Promise<void>((resolve, reject) => locker.exec(sql, (e) => (e ? reject(e) : resolve())));
     const redeliver: WebhookRequest[] = [];
     for (let start = 0; start < sequence.length; start += 8) {
-      if (start === 296) await exec('BEGIN IMMEDIATE');
-      if (start === 320) await exec('ROLLBACK');
-      if (start === 504) {
+      if (start === 48) await exec('BEGIN IMMEDIATE');
+      if (start === 72) await exec('ROLLBACK');
+      if (start === 104) {
         await log.close();
         log = await openLog();
         intake = webhook(log, onAccepted);
@@ -249,7 +253,8 @@ describe('WeChat Pay webhook', () => {
       });
     }
     await new Promise<void>((resolve) => locker.close(() => resolve()));
-    expect(redeliver.length).toBeGreaterThanOrEqual(24 + 50);
+    // All 24 deliveries under the lock, and every 13th hook call.
+    expect(redeliver.length).toBeGreaterThanOrEqual(24 + 10);
 
     // WeChat redelivers each failed notification until it hears success.
     for (let request = redeliver.shift(); request !== undefined; request = redeliver.shift()) {

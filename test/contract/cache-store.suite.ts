@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CacheStore } from '../../../src/cache/store.js';
+import type { CacheStore } from '../../src/cache/store.js';
 
 /** The CacheStore contract, run once per adapter (keyv-style shared suite). */
 export function cacheStoreSuite(name: string, open: () => Promise<CacheStore>): void {

@@ -1,5 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 
+// Key loading for tests; the gateway loads its keys from configuration (src/config/secrets.ts).
+
 /** PEM private key (PKCS#1 or PKCS#8) → KeyObject; the PEM text need not be kept anywhere. */
 export function loadPrivateKey(pem: string): KeyObject {
   const key = createPrivateKey(pem);

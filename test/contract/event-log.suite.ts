@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MerchantKey } from '../../../src/domain/complaint-key.js';
-import { ValidationError, type ProviderName } from '../../../src/domain/errors.js';
-import type { ComplaintEvent } from '../../../src/domain/events.js';
-import type { EventLog, EventLogEntry } from '../../../src/events/event-log.js';
+import type { MerchantKey } from '../../src/domain/complaint-key.js';
+import { ValidationError, type ProviderName } from '../../src/domain/errors.js';
+import type { ComplaintEvent } from '../../src/domain/events.js';
+import type { EventLog } from '../../src/events/event-log.js';
+import type { EventLogEntry } from '../../src/events/event-log-entry.js';
 
 /** A fresh, empty storage place (a file, a key prefix); `open` may be called many times on it. */
 export interface EventLogStore {

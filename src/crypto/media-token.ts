@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { openToken, signToken } from '../crypto/signed-token.js';
+import { openToken, signToken } from './signed-token.js';
 import { PROVIDERS } from '../domain/complaint-key.js';
 import { ForbiddenError, type ProviderName } from '../domain/errors.js';
 

@@ -1,0 +1,85 @@
+import type { z } from 'zod';
+import { describeIssue, keyPath, missingIsRequired } from '../config/config-error.js';
+import type { SecretResolver } from '../config/secrets.js';
+import type { ProviderName } from '../domain/errors.js';
+import type { BudgetStore } from './http/budget-store.js';
+import type { Clock } from './http/clock.js';
+import type { ComplaintProvider, NotificationReceiver } from './provider.js';
+
+/** What every account of a provider module has: the `{account}` of its webhook and where it calls. */
+export interface AccountSettings {
+  account: string;
+  baseUrl: string;
+}
+
+/** What the process hands a module to build an account. */
+export interface ProviderDeps {
+  clock?: Clock;
+  /** Per-minute provider budgets, shared by instances when the cache is Redis. */
+  budgetStore: BudgetStore;
+}
+
+/** One provider account, built: a ComplaintProvider per merchant it serves, and its webhook's receiver. */
+export interface ProviderAccount {
+  providers: ComplaintProvider[];
+  notifications: NotificationReceiver;
+}
+
+/** The parts of a module the wiring needs without knowing its account type. */
+export interface ProviderModuleInfo {
+  readonly name: ProviderName;
+  /** `providers.<slug>` in the config file and `/webhooks/<slug>/<account>`. */
+  readonly slug: string;
+  /** How the provider wants to hear that a notification was not accepted (the status is 4xx/5xx). */
+  refuseNotification(message: string): { contentType: string; body: string };
+}
+
+/**
+ * A provider as a plug-in (like a keyv adapter): its account configuration and how an account is
+ * built. `src/providers/modules.ts` lists the modules; the wiring (config, app, server) loops over
+ * that list and names no provider, so a third provider is one folder and one line.
+ */
+export interface ProviderModule<Input, Settings extends AccountSettings> extends ProviderModuleInfo {
+  /** One account as the config file holds it (secrets as sources, not yet read). */
+  readonly accountSchema: z.ZodType<Input, unknown>;
+  /** Reads its secrets and keys; reports problems as `<at>.<key>: what` and answers null when it cannot. */
+  resolveAccount(input: Input, at: string, secrets: SecretResolver, index: number): Promise<Settings | null>;
+  createAccount(settings: Settings, deps: ProviderDeps): ProviderAccount;
+}
+
+/** A resolved account with its module: built later, looked at by tests and tools through `accountsOf`. */
+export interface ConfiguredAccount {
+  readonly module: ProviderModuleInfo;
+  readonly settings: AccountSettings;
+  create(deps: ProviderDeps): ProviderAccount;
+}
+
+/** A module as the wiring holds it: its account type hidden behind `configure`. */
+export interface RegisteredModule extends ProviderModuleInfo {
+  /** Validates one account of the config file (at `path`, as problems name it) and reads its secrets; null when it cannot. */
+  configure(input: unknown, path: readonly PropertyKey[], secrets: SecretResolver, index: number): Promise<ConfiguredAccount | null>;
+}
+
+/** Hides a module's account types: validation, resolution and building stay paired inside. */
+export function registerModule<Input, Settings extends AccountSettings>(module: ProviderModule<Input, Settings>): RegisteredModule {
+  const { name, slug, refuseNotification } = module;
+  const info: ProviderModuleInfo = { name, slug, refuseNotification };
+  return {
+    ...info,
+    async configure(input, path, secrets, index) {
+      const parsed = module.accountSchema.safeParse(input, { error: missingIsRequired });
+      if (!parsed.success) {
+        secrets.problems.push(...parsed.error.issues.map((issue) => describeIssue([...path, ...issue.path], issue.message)));
+        return null;
+      }
+      const settings = await module.resolveAccount(parsed.data, keyPath(path), secrets, index);
+      return settings === null ? null : { module: info, settings, create: (deps) => module.createAccount(settings, deps) };
+    },
+  };
+}
+
+/** The settings of one module's accounts, typed. */
+export function accountsOf<Input, Settings extends AccountSettings>(accounts: readonly ConfiguredAccount[], module: ProviderModule<Input, Settings>): Settings[] {
+  // Sound: configure() is the only maker, and it pairs a module's slug with that module's settings.
+  return accounts.filter((account) => account.module.slug === module.slug).map((account) => account.settings as Settings);
+}
