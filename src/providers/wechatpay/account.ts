@@ -4,15 +4,12 @@ import { ValidationError } from '../../domain/errors.js';
 import { createAccountBudgets } from '../http/account-budgets.js';
 import { createMemoryBudgetStore, type BudgetStore } from '../http/budget-store.js';
 import { systemClock, type Clock } from '../http/clock.js';
-import type { ComplaintProvider, NotificationReceiver, ReceivedNotification } from '../provider.js';
+import type { ComplaintProvider, NotificationReceiver } from '../provider.js';
 import { createWechatPayAdapter } from './adapter.js';
-import { createWechatPayClient, type WechatPayClient } from './client.js';
+import { createWechatPayClient } from './client.js';
 import { QUOTA_PER_MINUTE, type EndpointName, type QuotaName } from './endpoints.js';
-import { fromProtocolError } from './error-codes.js';
-import { WechatPayProtocolError } from './protocol/errors.js';
-import { openNotification } from './protocol/notification.js';
-import { createVerifier, type Verifier } from './protocol/verifier.js';
-import { complaintNotificationSchema } from './wire.js';
+import { createWechatPayReceiver } from './notifications.js';
+import { createVerifier } from './protocol/verifier.js';
 
 export interface WechatPayAccountOptions {
   baseUrl: string;
@@ -43,44 +40,6 @@ export interface WechatPayAccountOptions {
 export interface WechatPayAccount {
   providers: ComplaintProvider[];
   notifications: NotificationReceiver;
-}
-
-function createReceiver(client: WechatPayClient, verifier: Verifier, apiV3Key: string, merchants: readonly { mchid: string }[]): NotificationReceiver {
-  // A notification names the complaint only; a service provider's URL hears all its sub-merchants,
-  // configured here or not, so only a direct merchant's notification is known to be its own.
-  const direct = merchants.length === 1 && merchants[0]?.mchid === client.mchid;
-  // Null for a sub-merchant this gateway does not serve: acknowledged (WeChat would resend a refusal
-  // for a week), recorded nowhere, so it can never be shown as some configured merchant's event.
-  const merchantOf = async (complaintId: string): Promise<string | null> => {
-    if (direct) return client.mchid;
-    const owner = (await client.getComplaint(complaintId)).complainted_mchid;
-    return owner !== undefined && merchants.some((m) => m.mchid === owner) ? owner : null;
-  };
-
-  return {
-    async receive(request): Promise<ReceivedNotification> {
-      let opened;
-      try {
-        opened = openNotification(request.headers, request.body, verifier, apiV3Key);
-      } catch (error) {
-        throw error instanceof WechatPayProtocolError ? fromProtocolError(error, 'notification') : error;
-      }
-      const resource = complaintNotificationSchema.safeParse(opened.resource);
-      if (!resource.success) throw new ValidationError('The notification resource is not a complaint notification', null);
-      const merchantNo = await merchantOf(resource.data.complaint_id);
-      return {
-        acknowledgement: { status: 204, contentType: 'application/json', body: '' },
-        events: merchantNo === null ? [] : [
-          {
-            notificationId: opened.id,
-            complaint: { provider: 'WECHAT_PAY', merchantNo, complaintId: resource.data.complaint_id },
-            actionType: resource.data.action_type,
-            providerTime: opened.createTime,
-          },
-        ],
-      };
-    },
-  };
 }
 
 // Public key mode is WeChat's current one: prefer it; otherwise the newest-listed certificate.
@@ -128,6 +87,6 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
       },
     }),
   );
-    // Its owner lookups are the account's own calls: they draw on the pool, no merchant's reserved share.
-  return { providers, notifications: createReceiver(client.forAccount(), verifier, options.apiV3Key, options.merchants) };
+  // Its owner lookups are the account's own calls: they draw on the pool, no merchant's reserved share.
+  return { providers, notifications: createWechatPayReceiver(client.forAccount(), verifier, options.apiV3Key, options.merchants) };
 }
