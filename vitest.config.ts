@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { ProjectOrderSequencer } from './test/setup/project-order-sequencer.js';
 
 // Vite would load graphql's ESM build while Pothos and yoga (run by Node) load its CommonJS main:
 // two graphql instances fail `instanceof` checks. Point the tests at the one Node uses.
@@ -25,6 +27,10 @@ export default defineConfig({
   test: {
     // Runs once per run in the main process: the one RSA keyring every sandbox of the run uses.
     globalSetup: ['test/setup/sandbox-keyrings.ts'],
+    // Vitest's default on 2 cores is one worker; most suites wait on sockets, timers and SQLite, so
+    // two keep both cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: ProjectOrderSequencer },
     projects: [
       // Pure logic, in-process fakes and servers on ephemeral ports; no test touches process.env,
       // globals or timers, and src keeps no module-level state, so one module graph serves all files.
@@ -32,17 +38,13 @@ export default defineConfig({
         include: ['test/unit/**/*.test.ts', 'test/schema-drift.test.ts'],
         pool: 'threads',
         isolate: false,
-        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+        // tsc over the type tests and what they import (`npm run typecheck` checks the whole tree).
+        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './test/tsconfig.type-tests.json' },
       }),
-      // Clients and adapters against the real sandboxes (one per file) over 127.0.0.1; Redis suites.
+      // Over real HTTP on 127.0.0.1: clients and adapters against the sandboxes, the contract suites,
+      // the whole gateway with both sandboxes (each file its own sandboxes and gateways), Redis suites.
       project('integration', {
-        include: ['test/integration/**/*.test.ts', 'test/contract/**/*.test.ts'],
-        pool: 'threads',
-        isolate: false,
-      }),
-      // The whole gateway over HTTP with both sandboxes, each file its own sandboxes and gateways.
-      project('e2e', {
-        include: ['test/e2e/**/*.test.ts'],
+        include: ['test/integration/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/e2e/**/*.test.ts'],
         exclude: [BROWSER_TEST],
         pool: 'threads',
         isolate: false,

@@ -165,7 +165,7 @@ export async function createSqliteEventLog(config: SqliteEventLogConfig) {
       const results: AppendedEntry[][] = [];
       for (const append of group) results.push(await insertAll(append.events));
       await run(db, 'COMMIT');
-      group.forEach((append, i) => append.resolve({ entries: results[i] ?? [] }));
+      for (const [i, append] of group.entries()) append.resolve({ entries: results[i] ?? [] });
     } catch (error) {
       await run(db, 'ROLLBACK').catch(() => undefined);
       for (const append of group) append.reject(unavailable(error));

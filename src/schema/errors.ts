@@ -1,7 +1,7 @@
 import {
   ConfigurationError,
   ForbiddenError,
-  GatewayError,
+  type GatewayError,
   NotFoundError,
   OutcomeUnknownError,
   ProviderError,

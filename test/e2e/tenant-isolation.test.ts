@@ -104,7 +104,9 @@ function upstreamWrites(shape: Shape): number {
 
 beforeAll(async () => {
   sandboxes = await startSandboxes({ enforceRateLimits: false, notificationTimeScale: 0.001 });
-  gateway = await startGateway(sandboxes);
+  // Budgets big enough for the matrix's many reads: a call queued for the next 10 s budget window
+  // would only slow the run (provider-budgets-two-instances.redis.test.ts tests budgets).
+  gateway = await startGateway(sandboxes, { wechatpayAccount: { limits: { list: 6_000, history: 6_000 } } });
   // Notifications of both accounts reach the gateway: the service provider's own webhook, registered
   // through the real notification-URL API by a token granted all of its sub-merchants.
   const created = await as(SANDBOX_ADMIN_TOKEN, `mutation($input: SetNotificationUrlInput!) { createNotificationUrl(input: $input) { __typename } }`, {

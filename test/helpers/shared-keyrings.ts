@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { sandboxKeyringsFromJson, type SandboxKeyrings } from './sandbox-keyrings.js';
+import { sandboxKeyringsFromJson, type SandboxKeyrings, type SandboxKeyringsJson } from './sandbox-keyrings.js';
 
 let keyrings: SandboxKeyrings | undefined;
 
@@ -8,6 +8,10 @@ let keyrings: SandboxKeyrings | undefined;
  * sandboxes and need no keys of their own. Tests about wrong or rotated keys make their own.
  */
 export function sharedSandboxKeyrings(): SandboxKeyrings {
-  keyrings ??= sandboxKeyringsFromJson(inject('sandboxKeyrings'));
+  if (keyrings !== undefined) return keyrings;
+  // Undefined under a config without that globalSetup.
+  const json = inject('sandboxKeyrings') as SandboxKeyringsJson | undefined;
+  if (json === undefined) throw new Error('no sandbox keys were provided: run the tests with vitest.config.ts, whose globalSetup generates them');
+  keyrings = sandboxKeyringsFromJson(json);
   return keyrings;
 }

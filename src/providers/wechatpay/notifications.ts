@@ -25,7 +25,7 @@ export function createWechatPayReceiver(client: WechatPayClient, verifier: Verif
 
   return {
     async receive(request): Promise<ReceivedNotification> {
-      let opened;
+      let opened: ReturnType<typeof openNotification>;
       try {
         opened = openNotification(request.headers, request.body, verifier, apiV3Key);
       } catch (error) {
