@@ -46,7 +46,11 @@ interface Child {
 
 /** A TypeScript entry point in its own node process (tsx as a loader, so the PID is the server's). */
 async function startChild(entry: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
@@ -112,14 +116,23 @@ async function detailRatio(gatewayUrl: string, direct: ComplaintProvider, ids: s
 }
 
 /** (5): what the reads cost upstream, from the sandbox's own counters. */
-async function ownershipCalls(gatewayUrl: string, sandboxUrl: string, direct: ComplaintProvider, ids: string[]): Promise<{ reads: number; detail: number; history: number; detailForMedia: number }> {
+async function ownershipCalls(
+  gatewayUrl: string,
+  sandboxUrl: string,
+  direct: ComplaintProvider,
+  ids: string[],
+): Promise<{ reads: number; detail: number; history: number; detailForMedia: number }> {
   const stats = async (): Promise<Record<string, number>> => (await (await fetch(`${sandboxUrl}/sandbox/stats`)).json()) as Record<string, number>;
   const before = await stats();
   let mediaUrl: string | undefined;
   for (const complaintId of ids) {
-    const answer = await graphql(gatewayUrl, 'query($id: ID!) { complaint(id: $id) { id negotiationHistory(first: 5) { edges { node { logId } } } media { urls } } }', {
-      id: complaintGlobalId({ ...direct.merchant, complaintId }),
-    });
+    const answer = await graphql(
+      gatewayUrl,
+      'query($id: ID!) { complaint(id: $id) { id negotiationHistory(first: 5) { edges { node { logId } } } media { urls } } }',
+      {
+        id: complaintGlobalId({ ...direct.merchant, complaintId }),
+      },
+    );
     if (answer.errors !== undefined) throw new Error(`complaint(id) failed: ${JSON.stringify(answer.errors)}`);
     mediaUrl ??= (answer.data as { complaint: { media: { urls: string[] }[] } }).complaint.media[0]?.urls[0];
   }
@@ -131,7 +144,12 @@ async function ownershipCalls(gatewayUrl: string, sandboxUrl: string, direct: Co
   }
   const after = await stats();
   const delta = (to: Record<string, number>, from: Record<string, number>, name: string): number => (to[name] ?? 0) - (from[name] ?? 0);
-  return { reads: ids.length, detail: delta(read, before, 'getComplaint'), history: delta(read, before, 'getNegotiationHistory'), detailForMedia: delta(after, read, 'getComplaint') };
+  return {
+    reads: ids.length,
+    detail: delta(read, before, 'getComplaint'),
+    history: delta(read, before, 'getNegotiationHistory'),
+    detailForMedia: delta(after, read, 'getComplaint'),
+  };
 }
 
 async function load(url: string, body: string): Promise<autocannon.Result> {
@@ -192,7 +210,12 @@ export async function runGatewayBench(): Promise<void> {
     if (otherOptions === undefined) throw new Error('no second WeChat Pay account');
     const other = createWechatPayAccount(otherOptions).providers[0] as ComplaintProvider;
     const otherPage = await other.listComplaints({ from: addDays(today, -29), to: today, limit: OWNERSHIP_READS, offset: 0 });
-    const ownership = await ownershipCalls(gatewayUrl, wechatSandbox, other, otherPage.complaints.map((complaint) => complaint.key.complaintId));
+    const ownership = await ownershipCalls(
+      gatewayUrl,
+      wechatSandbox,
+      other,
+      otherPage.complaints.map((complaint) => complaint.key.complaintId),
+    );
 
     const page = JSON.stringify({
       query: `query($filter: ComplaintFilterInput) { complaints(first: 50, filter: $filter) { edges { node { id provider complaintId state complainedAt detail problemType userComplaintTimes incomingUserResponse applyRefundAmount orders { outTradeNo amount } merchant { name } } } pageInfo { endCursor hasNextPage } } }`,
@@ -211,9 +234,15 @@ export async function runGatewayBench(): Promise<void> {
     const versus = cached.requests.average / hello.requests.average;
     console.log('## Gateway');
     console.log(`(1) complaint(id) uncached, median of ${DETAIL_CALLS} each, sequential:`);
-    console.log(`    sandbox as is:         GraphQL ${local.graphqlMs.toFixed(2)} ms vs client ${local.directMs.toFixed(2)} ms: ratio ${ratioLocal.toFixed(2)} (target ≤ ${TARGETS.ratio}: ${verdict(ratioLocal <= TARGETS.ratio)})`);
-    console.log(`    +50 ms upstream:       GraphQL ${remote.graphqlMs.toFixed(2)} ms vs client ${remote.directMs.toFixed(2)} ms: ratio ${ratioRemote.toFixed(2)} (target ≤ ${TARGETS.ratio}: ${verdict(ratioRemote <= TARGETS.ratio)})`);
-    console.log(`(2) warm 50-complaint page, 50 connections, 8 s: ${Math.round(cached.requests.average)} req/s, p50 ${cached.latency.p50} ms, p99 ${cached.latency.p99} ms (p99 target ≤ ${TARGETS.p99Ms} ms: ${verdict(cached.latency.p99 <= TARGETS.p99Ms)}), errors ${cached.errors + cached.non2xx}`);
+    console.log(
+      `    sandbox as is:         GraphQL ${local.graphqlMs.toFixed(2)} ms vs client ${local.directMs.toFixed(2)} ms: ratio ${ratioLocal.toFixed(2)} (target ≤ ${TARGETS.ratio}: ${verdict(ratioLocal <= TARGETS.ratio)})`,
+    );
+    console.log(
+      `    +50 ms upstream:       GraphQL ${remote.graphqlMs.toFixed(2)} ms vs client ${remote.directMs.toFixed(2)} ms: ratio ${ratioRemote.toFixed(2)} (target ≤ ${TARGETS.ratio}: ${verdict(ratioRemote <= TARGETS.ratio)})`,
+    );
+    console.log(
+      `(2) warm 50-complaint page, 50 connections, 8 s: ${Math.round(cached.requests.average)} req/s, p50 ${cached.latency.p50} ms, p99 ${cached.latency.p99} ms (p99 target ≤ ${TARGETS.p99Ms} ms: ${verdict(cached.latency.p99 <= TARGETS.p99Ms)}), errors ${cached.errors + cached.non2xx}`,
+    );
     console.log(`(3) plain yoga { hello }, same load: ${Math.round(hello.requests.average)} req/s, p50 ${hello.latency.p50} ms, p99 ${hello.latency.p99} ms`);
     console.log(`    (2)/(3) = ${versus.toFixed(2)} (target ≥ ${TARGETS.versusPlainYoga}: ${verdict(versus >= TARGETS.versusPlainYoga)})`);
     console.log(

@@ -30,11 +30,7 @@ import { systemClock } from '../src/providers/http/clock.js';
 import type { WebhookRequest } from '../src/server/webhooks/notification-intake.js';
 import { wechatPayModule } from '../src/providers/wechatpay/module.js';
 import { createProviderWebhook } from '../src/server/webhooks/notification-intake.js';
-import {
-  createDelivery,
-  createReferenceReceiver,
-  type WechatPayNotificationKeys,
-} from '../test/unit/server/webhooks/wechatpay-notification-fixture.js';
+import { createDelivery, createReferenceReceiver, type WechatPayNotificationKeys } from '../test/unit/server/webhooks/wechatpay-notification-fixture.js';
 
 const NOTIFICATIONS = Number(process.env['BENCH_NOTIFICATIONS'] ?? 5000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);

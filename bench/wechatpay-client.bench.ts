@@ -68,7 +68,9 @@ async function clientBench(): Promise<void> {
         }),
       );
       const ms = performance.now() - started;
-      console.log(`client getComplaint against the sandbox, concurrency ${concurrency}: ${perSecond(total, ms)} (${(ms / total).toFixed(2)} ms per call, ${total} calls)`);
+      console.log(
+        `client getComplaint against the sandbox, concurrency ${concurrency}: ${perSecond(total, ms)} (${(ms / total).toFixed(2)} ms per call, ${total} calls)`,
+      );
     }
   } finally {
     await sandbox.close();

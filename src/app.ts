@@ -135,7 +135,9 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const listener = createHttpHandler({
     yoga,
-    webhooks: new Map([...receivers].map(([slug, { module, byAccount }]) => [slug, createProviderWebhook(module, { ...webhookOptions, receivers: byAccount })])),
+    webhooks: new Map(
+      [...receivers].map(([slug, { module, byAccount }]) => [slug, createProviderWebhook(module, { ...webhookOptions, receivers: byAccount })]),
+    ),
     maxWebhookBodyBytes: config.server.maxWebhookBodyBytes,
     maxGraphqlBodyBytes: { json: config.server.maxRequestBodyBytes, multipart: config.server.maxUploadBodyBytes },
     media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, cache, logger, ...(clock === undefined ? {} : { clock }) }),

@@ -43,10 +43,15 @@ export function createResponseCache(store: CacheStore, options: ResponseCacheOpt
     },
     buildResponseCacheKey: async (params) => {
       const [generations, key] = await Promise.all([
-        readGenerations(store, merchantsOf(params.request).map((merchant) => cacheKeys.responseGeneration(merchant))),
+        readGenerations(
+          store,
+          merchantsOf(params.request).map((merchant) => cacheKeys.responseGeneration(merchant)),
+        ),
         defaultBuildResponseCacheKey(params),
       ]);
-      return createHmac('sha256', secret).update(JSON.stringify([generations, key])).digest('base64url');
+      return createHmac('sha256', secret)
+        .update(JSON.stringify([generations, key]))
+        .digest('base64url');
     },
   };
 }

@@ -11,9 +11,7 @@ import type { CacheStore } from './store.js';
  * - `done`: applied, with the result the first call answered.
  * A definite failure removes the record: nothing was applied, so a repeat may send again.
  */
-export type WriteRecord =
-  | { state: 'sending' | 'unknown'; fingerprint: string; sentAt: number }
-  | { state: 'done'; fingerprint: string; result: unknown };
+export type WriteRecord = { state: 'sending' | 'unknown'; fingerprint: string; sentAt: number } | { state: 'done'; fingerprint: string; result: unknown };
 
 export interface WriteRecords {
   get(complaint: ComplaintKey, write: string, idempotencyKey: string): Promise<WriteRecord | undefined>;

@@ -75,9 +75,21 @@ const configInput = z.strictObject({
       introspection: z.boolean().optional(),
       /** Unmasked error messages for unexpected errors: local debugging only. */
       development: z.boolean().optional(),
-      maxWebhookBodyBytes: z.int().min(1024).max(10 * 1024 * 1024).optional(),
-      maxRequestBodyBytes: z.int().min(1024).max(10 * 1024 * 1024).optional(),
-      maxUploadBodyBytes: z.int().min(1024).max(50 * 1024 * 1024).optional(),
+      maxWebhookBodyBytes: z
+        .int()
+        .min(1024)
+        .max(10 * 1024 * 1024)
+        .optional(),
+      maxRequestBodyBytes: z
+        .int()
+        .min(1024)
+        .max(10 * 1024 * 1024)
+        .optional(),
+      maxUploadBodyBytes: z
+        .int()
+        .min(1024)
+        .max(50 * 1024 * 1024)
+        .optional(),
       /** Whole query responses reused for callers with the same grants; 0 turns it off. */
       responseCacheTtlMs: z.int().min(0).max(300_000).optional(),
       /** The gateway's URL as providers reach it: notification-URL mutations register only its webhooks. */
@@ -215,11 +227,7 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
 }
 
 /** Validates a config object (file contents or `configFromSandboxKeys`), applies env and defaults, loads keys. */
-export async function resolveConfig(
-  input: unknown,
-  source: GatewayConfig['source'],
-  options: LoadConfigOptions = {},
-): Promise<GatewayConfig> {
+export async function resolveConfig(input: unknown, source: GatewayConfig['source'], options: LoadConfigOptions = {}): Promise<GatewayConfig> {
   const { env = process.env, baseDir = process.cwd(), modules = PROVIDER_MODULES } = options;
   const file = configInput.safeParse(input, { error: missingIsRequired });
   const environment = envInput.safeParse(env, { error: missingIsRequired });
@@ -282,7 +290,6 @@ export async function resolveConfig(
   };
 }
 
-
 function resolveAccessToken(token: z.infer<typeof accessToken>): AccessTokenConfig {
   const merchants =
     token.merchants === '*'
@@ -327,10 +334,6 @@ async function resolveMediaSecret(source: SecretSource | undefined, resolver: Se
   return createSecretKey(Buffer.from(text.trim(), 'utf8'));
 }
 
-
-
-
-
 /** `providers.<slug>` arrays of the raw input (their shape is the modules' to check; anything else the schema reports). */
 function providerInputs(input: unknown): Readonly<Record<string, readonly unknown[]>> {
   const providers = typeof input === 'object' && input !== null && 'providers' in input ? input.providers : undefined;
@@ -368,6 +371,3 @@ function checkUniqueAccounts(accounts: readonly ConfiguredAccount[], problems: s
     seen.add(route);
   }
 }
-
-
-

@@ -12,18 +12,12 @@ import { CAPABILITIES } from '../domain/capability.js';
 
 /** A secret or PEM: the value itself, `{"file": path}` (relative to the config file) or `{"env": NAME}`. */
 export const secretSource = z.union(
-  [
-    z.string().min(1),
-    z.strictObject({ file: z.string().min(1) }),
-    z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }),
-  ],
+  [z.string().min(1), z.strictObject({ file: z.string().min(1) }), z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) })],
   { error: (issue) => (issue.input === undefined ? 'required' : 'must be a string, {"file": "<path>"} or {"env": "<NAME>"}') },
 );
 export type SecretSource = z.infer<typeof secretSource>;
 
-export const accountId = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-" (it is a URL path segment)');
+export const accountId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-" (it is a URL path segment)');
 export const merchantNo = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"');
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 export const capabilitySwitches = z.partialRecord(z.enum(CAPABILITIES), z.boolean());

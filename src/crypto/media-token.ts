@@ -51,7 +51,13 @@ export function verifyMediaToken(secret: KeyObject, token: string, nowMs: number
   }
   if (!Array.isArray(value) || value.length !== 5) throw refuse();
   const [provider, merchantNo, complaintId, url, expiresAt] = value as unknown[];
-  if (typeof provider !== 'string' || typeof merchantNo !== 'string' || typeof complaintId !== 'string' || typeof url !== 'string' || typeof expiresAt !== 'number') {
+  if (
+    typeof provider !== 'string' ||
+    typeof merchantNo !== 'string' ||
+    typeof complaintId !== 'string' ||
+    typeof url !== 'string' ||
+    typeof expiresAt !== 'number'
+  ) {
     throw refuse();
   }
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw refuse();

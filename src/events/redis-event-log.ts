@@ -183,9 +183,7 @@ export async function createRedisEventLog(config: RedisEventLogConfig) {
         if (merchants === undefined) {
           rows = await client.xRange(streamKey, start, '+', { COUNT: count });
         } else {
-          const perMerchant = await Promise.all(
-            merchants.map((m) => client.xRange(merchantKey(m), start, '+', { COUNT: count })),
-          );
+          const perMerchant = await Promise.all(merchants.map((m) => client.xRange(merchantKey(m), start, '+', { COUNT: count })));
           rows = perMerchant
             .flat()
             .sort((a, b) => compareIds(a.id, b.id))

@@ -64,15 +64,11 @@ function run(db: sqlite3.Database, sql: string, params: Param[] = []): Promise<v
 }
 
 function get<T>(db: sqlite3.Database, sql: string, params: Param[]): Promise<T | undefined> {
-  return new Promise((resolve, reject) =>
-    db.get<T>(sql, params, (error, row) => (error ? reject(error) : resolve(row))),
-  );
+  return new Promise((resolve, reject) => db.get<T>(sql, params, (error, row) => (error ? reject(error) : resolve(row))));
 }
 
 function all<T>(db: sqlite3.Database, sql: string, params: Param[]): Promise<T[]> {
-  return new Promise((resolve, reject) =>
-    db.all<T>(sql, params, (error, rows) => (error ? reject(error) : resolve(rows))),
-  );
+  return new Promise((resolve, reject) => db.all<T>(sql, params, (error, rows) => (error ? reject(error) : resolve(rows))));
 }
 
 function toEntry(row: EventRow): EventLogEntry {
@@ -184,12 +180,7 @@ export async function createSqliteEventLog(config: SqliteEventLogConfig) {
       );
       const seq =
         inserted?.seq ??
-        (
-          await get<{ seq: number }>(db, 'SELECT seq FROM complaint_events WHERE provider = ? AND notification_id = ?', [
-            provider,
-            event.notificationId,
-          ])
-        )?.seq;
+        (await get<{ seq: number }>(db, 'SELECT seq FROM complaint_events WHERE provider = ? AND notification_id = ?', [provider, event.notificationId]))?.seq;
       if (seq === undefined) throw new Error('conflicting row vanished inside the transaction');
       entries.push({ cursor: encodeCursor(CURSOR_TAG, String(seq)), event, duplicate: inserted === undefined });
     }
@@ -234,8 +225,7 @@ function pageOfAll(after: number, limit: number): { sql: string; params: Param[]
 // One index range per merchant, merged: a rarely active merchant does not scan everyone's events.
 function pageOfMerchants(merchants: MerchantKey[], after: number, limit: number): { sql: string; params: Param[] } {
   const parts = merchants.map(
-    () =>
-      `SELECT * FROM (SELECT ${COLUMNS} FROM complaint_events WHERE provider = ? AND merchant_no = ? AND seq > ? ORDER BY seq LIMIT ?)`,
+    () => `SELECT * FROM (SELECT ${COLUMNS} FROM complaint_events WHERE provider = ? AND merchant_no = ? AND seq > ? ORDER BY seq LIMIT ?)`,
   );
   const params = merchants.flatMap((m) => [m.provider, m.merchantNo, after, limit]);
   return { sql: `${parts.join(' UNION ALL ')} ORDER BY seq LIMIT ?`, params: [...params, limit] };

@@ -183,8 +183,7 @@ export async function readComplaintFeed(loaders: FeedLoaders, query: FeedQuery):
 
   const accept = (item: Buffered): boolean => isAfterKeyset(query.after, item.time, item.key) && query.matches(item.complaint);
   const readers = query.sources.map(
-    (source) =>
-      new SourceReader(source, query.range, query.after?.p[merchantKeyToString(source.merchant)] ?? [0, 0], loaders, accept),
+    (source) => new SourceReader(source, query.range, query.after?.p[merchantKeyToString(source.merchant)] ?? [0, 0], loaders, accept),
   );
   const failures: FeedFailure[] = [];
   const fill = async (reader: SourceReader): Promise<void> => {

@@ -31,11 +31,7 @@ const MAX_POSITION = 1_000_000;
 const MAX_TIE_KEYS = 1_000;
 
 function isPosition(value: unknown): value is [number, number] {
-  return (
-    Array.isArray(value) &&
-    value.length === 2 &&
-    value.every((n) => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= MAX_POSITION)
-  );
+  return Array.isArray(value) && value.length === 2 && value.every((n) => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= MAX_POSITION);
 }
 
 export function encodeFeedCursor(secret: KeyObject, cursor: FeedCursor): string {

@@ -44,8 +44,7 @@ export function createListPageLoader(deps: LoaderDeps, complaints: ComplaintLoad
       return pages;
     },
     {
-      cacheKeyFn: ({ merchant, query }) =>
-        `${merchantKeyToString(merchant)}:${query.from}:${query.to}:${query.limit}:${query.offset}`,
+      cacheKeyFn: ({ merchant, query }) => `${merchantKeyToString(merchant)}:${query.from}:${query.to}:${query.limit}:${query.offset}`,
     },
   );
 }

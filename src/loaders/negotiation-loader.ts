@@ -29,8 +29,7 @@ async function loadPage({ registry, cache }: LoaderDeps, key: NegotiationPageKey
 /** One page of one complaint's negotiation history: cache (per-complaint generation), then provider. */
 export function createNegotiationLoader(deps: LoaderDeps): NegotiationLoader {
   return new DataLoader<NegotiationPageKey, NegotiationPage, string>(
-    async (keys) =>
-      Promise.all(keys.map((key) => loadPage(deps, key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
+    async (keys) => Promise.all(keys.map((key) => loadPage(deps, key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
     { cacheKeyFn: (key) => `${complaintKeyToString(key.complaint)}:${key.limit}:${key.offset}` },
   );
 }

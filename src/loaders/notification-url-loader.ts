@@ -31,8 +31,7 @@ async function loadUrl({ registry, cache }: LoaderDeps, merchant: MerchantKey): 
 
 export function createNotificationUrlLoader(deps: LoaderDeps): NotificationUrlLoader {
   return new DataLoader<MerchantKey, string | null, string>(
-    async (keys) =>
-      Promise.all(keys.map((key) => loadUrl(deps, key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
+    async (keys) => Promise.all(keys.map((key) => loadUrl(deps, key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
     { cacheKeyFn: merchantKeyToString },
   );
 }

@@ -79,7 +79,10 @@ export function registerModule<Input, Settings extends AccountSettings>(module: 
 }
 
 /** The settings of one module's accounts, typed. */
-export function accountsOf<Input, Settings extends AccountSettings>(accounts: readonly ConfiguredAccount[], module: ProviderModule<Input, Settings>): Settings[] {
+export function accountsOf<Input, Settings extends AccountSettings>(
+  accounts: readonly ConfiguredAccount[],
+  module: ProviderModule<Input, Settings>,
+): Settings[] {
   // Sound: configure() is the only maker, and it pairs a module's slug with that module's settings.
   return accounts.filter((account) => account.module.slug === module.slug).map((account) => account.settings as Settings);
 }

@@ -121,4 +121,3 @@ export interface MediaDownload {
   /** The image bytes, size-capped and type-checked while streaming; an error aborts the stream. */
   body: AsyncIterable<Uint8Array>;
 }
-

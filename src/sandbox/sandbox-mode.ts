@@ -43,7 +43,10 @@ export async function startSandboxMode(): Promise<SandboxMode> {
           if ((await provider.getNotificationUrl()) === null) await provider.createNotificationUrl(url);
           else await provider.updateNotificationUrl(url);
         } catch (error) {
-          logger.warn({ account: account.account, errorCode: error instanceof GatewayError ? error.code : 'UNKNOWN' }, 'could not register the WeChat Pay sandbox notification URL');
+          logger.warn(
+            { account: account.account, errorCode: error instanceof GatewayError ? error.code : 'UNKNOWN' },
+            'could not register the WeChat Pay sandbox notification URL',
+          );
         }
       }
       // Huishouqian staff set the URL in reality; the sandbox takes it over its control API.

@@ -100,4 +100,3 @@ builder.queryField('complaintEvents', (t) =>
     { name: 'ComplaintEventEdge' },
   ),
 );
-

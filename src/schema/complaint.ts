@@ -99,8 +99,7 @@ export const ComplaintRef = builder.loadableNode(builder.objectRef<Complaint>('C
       nullable: true,
       description: "The payer's phone (PII), decrypted only when asked for; needs the pii:read scope (else null and an error).",
       authScopes: { 'pii:read': true },
-      resolve: (complaint, _args, context) =>
-        complaint.payerPhone === null ? null : context.registry.get(complaint.key).revealPayerPhone(complaint),
+      resolve: (complaint, _args, context) => (complaint.payerPhone === null ? null : context.registry.get(complaint.key).revealPayerPhone(complaint)),
     }),
     orders: t.field({ type: [ComplaintOrderRef], resolve: (complaint) => complaint.orders }),
     media: t.field({
@@ -203,62 +202,71 @@ function hashFilter(filter: ComplaintFilter): string {
 }
 
 builder.queryField('complaints', (t) =>
-  t.connection({
-    type: ComplaintRef,
-    description:
-      'Complaints of the selected merchants merged newest first. A failing provider or merchant is reported in `errors` ' +
-      '(extensions.code, extensions.provider) while the others still return their complaints. Forward paging only.',
-    args: { filter: t.arg({ type: ComplaintFilterInput }) },
-    authScopes: { 'complaints:read': true },
-    resolve: async (_root, args, context, info) => {
-      if (args.last != null || args.before != null) throw new ValidationError('complaints pages forward only: use first and after', 'last');
-      const first = args.first ?? COMPLAINTS_PAGE.defaultSize;
-      if (!Number.isInteger(first) || first < 1 || first > COMPLAINTS_PAGE.maxSize) {
-        throw new ValidationError(`first must be between 1 and ${COMPLAINTS_PAGE.maxSize}`, 'first');
-      }
-      const filter: ComplaintFilter = args.filter ?? {};
-      const filterHash = hashFilter(filter);
-      const sources = selectSources(context.registry, filter);
-      const now = context.clock.now();
-      const after = args.after == null ? null : decodeFeedCursor(context.cursorKeys.complaints, args.after);
-      if (after !== null) checkCursor(after, filterHash, sources, now);
-      const range = after === null ? resolveRange(filter, now) : { from: after.r[0], to: after.r[1] };
-      const complaintId = filter.complaintId ?? null;
-      if (complaintId !== null && !COMPLAINT_ID.test(complaintId)) throw new ValidationError('filter.complaintId is not a complaint id', 'filter.complaintId');
-      const states: readonly string[] | null = filter.states ?? null;
-      const outTradeNo = filter.outTradeNo ?? null;
+  t.connection(
+    {
+      type: ComplaintRef,
+      description:
+        'Complaints of the selected merchants merged newest first. A failing provider or merchant is reported in `errors` ' +
+        '(extensions.code, extensions.provider) while the others still return their complaints. Forward paging only.',
+      args: { filter: t.arg({ type: ComplaintFilterInput }) },
+      authScopes: { 'complaints:read': true },
+      resolve: async (_root, args, context, info) => {
+        if (args.last != null || args.before != null) throw new ValidationError('complaints pages forward only: use first and after', 'last');
+        const first = args.first ?? COMPLAINTS_PAGE.defaultSize;
+        if (!Number.isInteger(first) || first < 1 || first > COMPLAINTS_PAGE.maxSize) {
+          throw new ValidationError(`first must be between 1 and ${COMPLAINTS_PAGE.maxSize}`, 'first');
+        }
+        const filter: ComplaintFilter = args.filter ?? {};
+        const filterHash = hashFilter(filter);
+        const sources = selectSources(context.registry, filter);
+        const now = context.clock.now();
+        const after = args.after == null ? null : decodeFeedCursor(context.cursorKeys.complaints, args.after);
+        if (after !== null) checkCursor(after, filterHash, sources, now);
+        const range = after === null ? resolveRange(filter, now) : { from: after.r[0], to: after.r[1] };
+        const complaintId = filter.complaintId ?? null;
+        if (complaintId !== null && !COMPLAINT_ID.test(complaintId))
+          throw new ValidationError('filter.complaintId is not a complaint id', 'filter.complaintId');
+        const states: readonly string[] | null = filter.states ?? null;
+        const outTradeNo = filter.outTradeNo ?? null;
 
-      const page = await readComplaintFeed(context.loaders, {
-        sources,
-        range,
-        encodeCursor: (cursor) => encodeFeedCursor(context.cursorKeys.complaints, cursor),
-        filterHash,
-        first,
-        after,
-        complaintId,
-        matches: (complaint) =>
-          (states === null || states.includes(complaint.state.value)) &&
-          (outTradeNo === null || complaint.orders.some((order) => order.outTradeNo === outTradeNo)),
-      });
-      for (const failure of page.failures) {
-        const { error, merchant } = failure;
-        // The caller sees a typed error; the operator needs to know which merchant failed and how.
-        context.logger.warn(
-          { ...merchant, errorCode: error instanceof GatewayError ? error.code : 'UNEXPECTED', errorName: error instanceof Error ? error.name : typeof error },
-          'a merchant failed while listing complaints; the others answered',
-        );
-        context.reportPartialError(sourceFailureError(error, merchant, responsePathAsArray(info.path)));
-      }
-      const edges = page.edges.map((edge) => ({ node: edge.complaint, cursor: edge.cursor }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: after !== null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
+        const page = await readComplaintFeed(context.loaders, {
+          sources,
+          range,
+          encodeCursor: (cursor) => encodeFeedCursor(context.cursorKeys.complaints, cursor),
+          filterHash,
+          first,
+          after,
+          complaintId,
+          matches: (complaint) =>
+            (states === null || states.includes(complaint.state.value)) &&
+            (outTradeNo === null || complaint.orders.some((order) => order.outTradeNo === outTradeNo)),
+        });
+        for (const failure of page.failures) {
+          const { error, merchant } = failure;
+          // The caller sees a typed error; the operator needs to know which merchant failed and how.
+          context.logger.warn(
+            {
+              ...merchant,
+              errorCode: error instanceof GatewayError ? error.code : 'UNEXPECTED',
+              errorName: error instanceof Error ? error.name : typeof error,
+            },
+            'a merchant failed while listing complaints; the others answered',
+          );
+          context.reportPartialError(sourceFailureError(error, merchant, responsePathAsArray(info.path)));
+        }
+        const edges = page.edges.map((edge) => ({ node: edge.complaint, cursor: edge.cursor }));
+        return {
+          edges,
+          pageInfo: {
+            hasNextPage: page.hasNextPage,
+            hasPreviousPage: after !== null,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+      },
     },
-  }, { name: 'ComplaintConnection' }, { name: 'ComplaintEdge' }),
+    { name: 'ComplaintConnection' },
+    { name: 'ComplaintEdge' },
+  ),
 );

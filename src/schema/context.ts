@@ -71,8 +71,7 @@ export function createContext(request: Request, deps: SchemaDeps): Context {
   // The HTTP layer (useAuth) answers 401 before this runs; this only keeps that a hard rule.
   const principal = deps.principalOf(request);
   if (principal === null) throw new UnauthenticatedError('a valid bearer token is required');
-  const registry =
-    principal.merchants === 'all' ? deps.registry : createScopedRegistry(deps.registry, (merchant) => mayAccessMerchant(principal, merchant));
+  const registry = principal.merchants === 'all' ? deps.registry : createScopedRegistry(deps.registry, (merchant) => mayAccessMerchant(principal, merchant));
   const partialErrors: GraphQLError[] = [];
   return {
     request,

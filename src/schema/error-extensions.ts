@@ -1,13 +1,5 @@
 import { GraphQLError } from 'graphql';
-import {
-  GatewayError,
-  OutcomeUnknownError,
-  ProviderError,
-  RateLimitedError,
-  UnsupportedError,
-  ValidationError,
-  type ProviderName,
-} from '../domain/errors.js';
+import { GatewayError, OutcomeUnknownError, ProviderError, RateLimitedError, UnsupportedError, ValidationError, type ProviderName } from '../domain/errors.js';
 
 /** The safe, stable fields of a domain error, as GraphQL `extensions` (never the cause). */
 export function errorExtensions(error: GatewayError): Record<string, unknown> {
@@ -31,11 +23,7 @@ export function errorExtensions(error: GatewayError): Record<string, unknown> {
  * One failed source of a query that still returned the others' data: an `errors` entry naming the
  * provider and merchant. Unexpected errors keep only their kind: their messages are not vetted.
  */
-export function sourceFailureError(
-  error: unknown,
-  source: { provider: ProviderName; merchantNo: string },
-  path: readonly (string | number)[],
-): GraphQLError {
+export function sourceFailureError(error: unknown, source: { provider: ProviderName; merchantNo: string }, path: readonly (string | number)[]): GraphQLError {
   const known = error instanceof GatewayError;
   return new GraphQLError(known ? error.message : `${source.provider} merchant ${source.merchantNo} failed`, {
     path,

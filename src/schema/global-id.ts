@@ -1,10 +1,4 @@
-import {
-  complaintKeyToString,
-  parseComplaintKey,
-  parseMerchantKey,
-  type ComplaintKey,
-  type MerchantKey,
-} from '../domain/complaint-key.js';
+import { complaintKeyToString, parseComplaintKey, parseMerchantKey, type ComplaintKey, type MerchantKey } from '../domain/complaint-key.js';
 import { ValidationError } from '../domain/errors.js';
 
 /** The node types that have global ids, and how their ids are written and read. */

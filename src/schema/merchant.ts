@@ -14,7 +14,8 @@ const CapabilityEnum = builder.enumType('Capability', {
 export const MerchantRef = builder.objectRef<Merchant>('Merchant');
 
 /** Why a per-account setting is refused to a token granted only some merchants of the account; names none of them. */
-export const ACCOUNT_SETTING_REFUSED = "this merchant's notification URL is shared by other merchants of its provider account, and this token was not granted all of them";
+export const ACCOUNT_SETTING_REFUSED =
+  "this merchant's notification URL is shared by other merchants of its provider account, and this token was not granted all of them";
 
 builder.node(MerchantRef, {
   description: 'A merchant this gateway serves, at one provider.',
@@ -31,7 +32,7 @@ builder.node(MerchantRef, {
       nullable: true,
       description:
         'Where the provider pushes complaint notifications; null when none is set or the provider cannot tell. Needs the notifications:admin scope, ' +
-        'and a grant on every merchant of the provider account (the URL is the account\'s and names it).',
+        "and a grant on every merchant of the provider account (the URL is the account's and names it).",
       authScopes: { 'notifications:admin': true },
       resolve: (merchant, _args, context) => {
         if (!context.mayAdministerAccount(merchant)) throw new ForbiddenError(ACCOUNT_SETTING_REFUSED);

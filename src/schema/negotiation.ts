@@ -54,40 +54,44 @@ function decodeHistoryCursor(cursor: string): number {
 }
 
 builder.objectField(ComplaintRef, 'negotiationHistory', (t) =>
-  t.connection({
-    type: NegotiationEntryRef,
-    description: 'The negotiation history in the provider\'s order; forward paging only.',
-    resolve: async (complaint, args, context) => {
-      if (args.last != null || args.before != null) throw new ValidationError('history pages forward only: use first and after', 'last');
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-        throw new ValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
-      }
-      const start = args.after == null ? 0 : decodeHistoryCursor(args.after);
-      const size = context.registry.get(complaint.key).limits.maxHistoryPageSize;
-      // Aligned, provider-sized pages: every request reads the same cache entries.
-      const entries: NegotiationEntry[] = [];
-      let pageOffset = Math.floor(start / size) * size;
-      let more = true;
-      while (more && entries.length <= first) {
-        const page = await context.loaders.negotiationPage.load({ complaint: complaint.key, limit: size, offset: pageOffset });
-        entries.push(...page.entries.slice(Math.max(0, start - pageOffset)));
-        pageOffset += page.entries.length;
-        more = page.entries.length === size && (page.totalCount === null || pageOffset < page.totalCount);
-      }
-      const edges = entries.slice(0, first).map((entry, index) => ({
-        node: { complaint: complaint.key, entry },
-        cursor: encodeHistoryCursor(start + index + 1),
-      }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: entries.length > first,
-          hasPreviousPage: start > 0,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
+  t.connection(
+    {
+      type: NegotiationEntryRef,
+      description: "The negotiation history in the provider's order; forward paging only.",
+      resolve: async (complaint, args, context) => {
+        if (args.last != null || args.before != null) throw new ValidationError('history pages forward only: use first and after', 'last');
+        const first = args.first ?? DEFAULT_PAGE_SIZE;
+        if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+          throw new ValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+        }
+        const start = args.after == null ? 0 : decodeHistoryCursor(args.after);
+        const size = context.registry.get(complaint.key).limits.maxHistoryPageSize;
+        // Aligned, provider-sized pages: every request reads the same cache entries.
+        const entries: NegotiationEntry[] = [];
+        let pageOffset = Math.floor(start / size) * size;
+        let more = true;
+        while (more && entries.length <= first) {
+          const page = await context.loaders.negotiationPage.load({ complaint: complaint.key, limit: size, offset: pageOffset });
+          entries.push(...page.entries.slice(Math.max(0, start - pageOffset)));
+          pageOffset += page.entries.length;
+          more = page.entries.length === size && (page.totalCount === null || pageOffset < page.totalCount);
+        }
+        const edges = entries.slice(0, first).map((entry, index) => ({
+          node: { complaint: complaint.key, entry },
+          cursor: encodeHistoryCursor(start + index + 1),
+        }));
+        return {
+          edges,
+          pageInfo: {
+            hasNextPage: entries.length > first,
+            hasPreviousPage: start > 0,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+      },
     },
-  }, { name: 'NegotiationEntryConnection' }, { name: 'NegotiationEntryEdge' }),
+    { name: 'NegotiationEntryConnection' },
+    { name: 'NegotiationEntryEdge' },
+  ),
 );

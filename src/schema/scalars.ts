@@ -56,7 +56,7 @@ builder.scalarType('DateTime', {
 });
 
 builder.scalarType('Date', {
-  description: 'A calendar date YYYY-MM-DD in the providers\' calendar (Beijing).',
+  description: "A calendar date YYYY-MM-DD in the providers' calendar (Beijing).",
   serialize: (value) => parseDate(value),
   parseValue: parseDate,
   parseLiteral: (node) => parseDate(literalString(node, 'Date')),

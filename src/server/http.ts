@@ -79,12 +79,7 @@ export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
     return true;
   };
 
-  const handleWebhook = async (
-    handler: WebhookHandler,
-    account: string,
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): Promise<void> => {
+  const handleWebhook = async (handler: WebhookHandler, account: string, request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'POST') {
       sendJson(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'use POST' }, { allow: 'POST' });
       return;
@@ -137,10 +132,7 @@ export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
     const target = route(pathname);
     response.on('finish', () => {
       // The route kind, not the path: a media path carries a token.
-      logger.debug(
-        { method: request.method, route: target.kind, status: response.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-        'request',
-      );
+      logger.debug({ method: request.method, route: target.kind, status: response.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     });
     dispatch(request, response, target).catch((error: unknown) => {
       logger.error({ route: target.kind, errorName: error instanceof Error ? error.name : typeof error }, 'request failed');

@@ -2,15 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  ForbiddenError,
-  GatewayError,
-  NotFoundError,
-  ProviderError,
-  RateLimitedError,
-  UnsupportedError,
-  ValidationError,
-} from '../domain/errors.js';
+import { ForbiddenError, GatewayError, NotFoundError, ProviderError, RateLimitedError, UnsupportedError, ValidationError } from '../domain/errors.js';
 import type { CacheStore } from '../cache/store.js';
 import { loadOwnedComplaint } from '../loaders/complaint-loader.js';
 import { cappedStream } from '../providers/http/capped-stream.js';

@@ -28,7 +28,8 @@ export async function loadPersistedOperations(operationsDir: string, file: strin
     } catch {
       throw new ConfigurationError(`${key}: ${file} cannot be read as JSON`);
     }
-    if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) throw new ConfigurationError(`${key}: must be a JSON object of sha256 → document`);
+    if (typeof entries !== 'object' || entries === null || Array.isArray(entries))
+      throw new ConfigurationError(`${key}: must be a JSON object of sha256 → document`);
     for (const [hash, document] of Object.entries(entries)) {
       if (typeof document !== 'string' || hashOperation(document) !== hash.toLowerCase()) {
         throw new ConfigurationError(`${key}: the entry ${hash.slice(0, 12)}… is not the sha256 of its document`);

@@ -66,7 +66,8 @@ export function complaintProviderSuite(name: string, setup: () => ContractSetup)
       const { provider, window } = setup();
       const { complaints } = await page(provider, window, Math.min(20, provider.limits.maxListPageSize));
       expect(complaints.length).toBeGreaterThan(0);
-      for (const complaint of complaints) expect(complaint.key).toMatchObject({ provider: provider.merchant.provider, merchantNo: provider.merchant.merchantNo });
+      for (const complaint of complaints)
+        expect(complaint.key).toMatchObject({ provider: provider.merchant.provider, merchantNo: provider.merchant.merchantNo });
       const times = complaints.map((c) => Date.parse(c.complainedAt));
       expect(times.every((t) => Number.isFinite(t))).toBe(true);
       expect([...times].sort((a, b) => b - a)).toEqual(times);
@@ -113,7 +114,9 @@ export function complaintProviderSuite(name: string, setup: () => ContractSetup)
       await expect(provider.listComplaints({ ...window, limit: 1, offset: -1 })).rejects.toBeInstanceOf(ValidationError);
       await expect(provider.listComplaints({ from: window.to, to: window.from, limit: 1, offset: 0 })).rejects.toBeInstanceOf(ValidationError);
       await expect(provider.getComplaint('')).rejects.toBeInstanceOf(ValidationError);
-      await expect(provider.reply('1', { text: 'x'.repeat(provider.limits.maxReplyLength + 1), imageMediaIds: [], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(ValidationError);
+      await expect(
+        provider.reply('1', { text: 'x'.repeat(provider.limits.maxReplyLength + 1), imageMediaIds: [], jumpUrl: null, miniProgram: null }),
+      ).rejects.toBeInstanceOf(ValidationError);
       expect(upstreamCalls()).toBe(before);
     });
 
@@ -170,7 +173,9 @@ export function complaintProviderSuite(name: string, setup: () => ContractSetup)
     it('throws UnsupportedError for switched-off image upload and download, before calling', async () => {
       const { withoutCapability } = setup();
       await expectUnsupported('IMAGE_UPLOAD', () => withoutCapability('IMAGE_UPLOAD').uploadImage({ filename: 'a.png', bytes: PNG }));
-      await expectUnsupported('IMAGE_DOWNLOAD', () => withoutCapability('IMAGE_DOWNLOAD').downloadMedia({ url: 'https://example.invalid/a.png', complaintId: '1' }));
+      await expectUnsupported('IMAGE_DOWNLOAD', () =>
+        withoutCapability('IMAGE_DOWNLOAD').downloadMedia({ url: 'https://example.invalid/a.png', complaintId: '1' }),
+      );
     });
 
     it('creates, reads, updates and deletes the notification URL (or refuses each as unsupported)', async () => {
@@ -178,7 +183,12 @@ export function complaintProviderSuite(name: string, setup: () => ContractSetup)
       const first = 'https://gateway.example.com/webhooks/contract/a';
       const second = 'https://gateway.example.com/webhooks/contract/b';
       if (!offers('NOTIFICATION_URL')) {
-        for (const call of [() => provider.getNotificationUrl(), () => provider.createNotificationUrl(first), () => provider.updateNotificationUrl(second), () => provider.deleteNotificationUrl()]) {
+        for (const call of [
+          () => provider.getNotificationUrl(),
+          () => provider.createNotificationUrl(first),
+          () => provider.updateNotificationUrl(second),
+          () => provider.deleteNotificationUrl(),
+        ]) {
           await expectUnsupported('NOTIFICATION_URL', call);
         }
         return;

@@ -28,12 +28,7 @@ function event(id: string, merchant: MerchantKey = ALICE, provider: ProviderName
 const ids = (entries: EventLogEntry[]): string[] => entries.map((e) => e.event.notificationId);
 
 /** Pages through the whole log with small pages, as a polling client would. */
-async function readAll(
-  log: EventLog,
-  first: number,
-  merchants?: MerchantKey[],
-  from?: string,
-): Promise<EventLogEntry[]> {
+async function readAll(log: EventLog, first: number, merchants?: MerchantKey[], from?: string): Promise<EventLogEntry[]> {
   const seen: EventLogEntry[] = [];
   let after = from;
   for (;;) {
@@ -148,9 +143,7 @@ export function eventLogSuite(name: string, createStore: () => Promise<EventLogS
 
     it('stores one entry per notification when one instance gets many concurrent appends', async () => {
       const log = await open(await store());
-      const results = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => log.append([event(`c-${i % 12}`), event(`d-${i % 5}`, BOB)])),
-      );
+      const results = await Promise.all(Array.from({ length: 60 }, (_, i) => log.append([event(`c-${i % 12}`), event(`d-${i % 5}`, BOB)])));
       const stored = await readAll(log, 100);
       expect(stored).toHaveLength(17);
       expect(new Set(ids(stored)).size).toBe(17);
@@ -161,9 +154,7 @@ export function eventLogSuite(name: string, createStore: () => Promise<EventLogS
     it('stores one entry when two instances append the same notifications concurrently', async () => {
       const s = await store();
       const [one, two] = [await open(s), await open(s)];
-      const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? one : two).append([event(`dup-${i % 10}`)])),
-      );
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? one : two).append([event(`dup-${i % 10}`)])));
       const stored = await readAll(one, 7);
       expect(ids(stored).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `dup-${i}`));
       expect(results.filter((r) => r.entries[0]?.duplicate === false)).toHaveLength(10);
@@ -243,11 +234,7 @@ export function eventLogSuite(name: string, createStore: () => Promise<EventLogS
       await after.append([event('r4'), event('r2')]);
       const resumed = await after.list({ first: 10, after: page.entries[1]?.cursor ?? '' });
       expect(ids(resumed.entries)).toEqual(['r3', 'r4']);
-      expect(ids((await after.list({ first: 10, after: page.entries[0]?.cursor ?? '' })).entries)).toEqual([
-        'r2',
-        'r3',
-        'r4',
-      ]);
+      expect(ids((await after.list({ first: 10, after: page.entries[0]?.cursor ?? '' })).entries)).toEqual(['r2', 'r3', 'r4']);
     });
 
     it('filters by merchant, in arrival order, with cursors shared with the unfiltered feed', async () => {

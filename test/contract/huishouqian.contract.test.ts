@@ -35,15 +35,26 @@ complaintProviderSuite('Huishouqian', () => ({
   receiver,
   // Huishouqian staff set the URL; the sandbox's control API stands in for them.
   sendNotificationsTo: async (url) => {
-    const response = await fetch(`${sandbox.baseUrl}/sandbox/notification-url`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+    const response = await fetch(`${sandbox.baseUrl}/sandbox/notification-url`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url }),
+    });
     if (!response.ok) throw new Error(`could not set the notification URL: ${response.status}`);
   },
   fileComplaint: async () => {
-    const response = await fetch(`${sandbox.baseUrl}/sandbox/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ merchantNo: provider.merchant.merchantNo }) });
+    const response = await fetch(`${sandbox.baseUrl}/sandbox/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ merchantNo: provider.merchant.merchantNo }),
+    });
     return ((await response.json()) as { complaintId: string }).complaintId;
   },
   // Another action under the signature of the real one.
-  forge: (notification) => ({ headers: notification.headers, body: Buffer.from(notification.body.toString('utf8').replace('CREATE_COMPLAINT', 'USER_RESPONSE'), 'utf8') }),
+  forge: (notification) => ({
+    headers: notification.headers,
+    body: Buffer.from(notification.body.toString('utf8').replace('CREATE_COMPLAINT', 'USER_RESPONSE'), 'utf8'),
+  }),
 }));
 
 sandboxControlSuite('Huishouqian', () => ({

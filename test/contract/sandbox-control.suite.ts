@@ -72,7 +72,9 @@ export function sandboxControlSuite(name: string, setup: () => SandboxControlSet
       const id = await file();
       expect((await control(baseUrl, 'POST', '/sandbox/faults', { kind: 'no-such-fault' })).status).toBe(400);
       // Every call for a minute: also the client's retries.
-      expect((await control(baseUrl, 'POST', '/sandbox/faults', { endpoint: detailEndpoint, kind: 'status', status: 500, durationMs: 60_000 })).status).toBe(201);
+      expect((await control(baseUrl, 'POST', '/sandbox/faults', { endpoint: detailEndpoint, kind: 'status', status: 500, durationMs: 60_000 })).status).toBe(
+        201,
+      );
       const failed = await provider.getComplaint(id).catch((error: unknown) => error);
       expect(failed).toBeInstanceOf(GatewayError);
       expect(failed).not.toBeInstanceOf(NotFoundError);

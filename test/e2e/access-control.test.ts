@@ -77,7 +77,10 @@ let foreign: Listed;
 
 /** The same answer with the merchant numbers masked: what a caller could tell them apart by. */
 function shape(body: Body): string {
-  return JSON.stringify(body).replaceAll(FOREIGN, 'M').replaceAll(UNCONFIGURED, 'M').replace(/"[A-Za-z0-9_-]{20,}"/g, '"ID"');
+  return JSON.stringify(body)
+    .replaceAll(FOREIGN, 'M')
+    .replaceAll(UNCONFIGURED, 'M')
+    .replace(/"[A-Za-z0-9_-]{20,}"/g, '"ID"');
 }
 
 beforeAll(async () => {
@@ -95,7 +98,11 @@ afterAll(async () => {
 describe('authentication', () => {
   it('answers 401 to every operation without a valid token, and serves the GraphiQL page', async () => {
     for (const authorization of ['', 'Bearer nope', `Bearer ${SANDBOX_ADMIN_TOKEN}x`, SANDBOX_ADMIN_TOKEN]) {
-      for (const query of ['{ merchants { id } }', '{ complaintEvents { edges { cursor } } }', 'mutation { deleteNotificationUrl(input: { merchantId: "x" }) { __typename } }']) {
+      for (const query of [
+        '{ merchants { id } }',
+        '{ complaintEvents { edges { cursor } } }',
+        'mutation { deleteNotificationUrl(input: { merchantId: "x" }) { __typename } }',
+      ]) {
         const { status, body } = await gateway.graphql(query, undefined, { authorization });
         expect(status).toBe(401);
         expect((body as Body).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
@@ -272,10 +279,20 @@ describe('mutations', () => {
   it('uploadImage refuses a foreign merchant before reading the file', async () => {
     const upload = async (merchantId: string, token: string) => {
       const form = new FormData();
-      form.append('operations', JSON.stringify({ query: 'mutation($m: ID!, $f: File!) { uploadImage(merchantId: $m, file: $f) { __typename } }', variables: { m: merchantId, f: null } }));
+      form.append(
+        'operations',
+        JSON.stringify({
+          query: 'mutation($m: ID!, $f: File!) { uploadImage(merchantId: $m, file: $f) { __typename } }',
+          variables: { m: merchantId, f: null },
+        }),
+      );
       form.append('map', JSON.stringify({ 0: ['variables.f'] }));
       form.append('0', new Blob([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')], { type: 'image/png' }), 'a.png');
-      const response = await fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': '1' } });
+      const response = await fetch(gateway.graphqlUrl, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': '1' },
+      });
       return (await response.json()) as Body;
     };
     expect(result(await upload(foreignMerchantId, MERCHANT_TOKEN))).toEqual({ __typename: 'NotFoundError' });

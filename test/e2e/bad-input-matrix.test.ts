@@ -64,7 +64,11 @@ function upload(name: string, type: string, content: Buffer): Promise<Answer> {
   );
   form.append('map', JSON.stringify({ 0: ['variables.f'] }));
   form.append('0', new Blob([new Uint8Array(content)], { type }), name);
-  return fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: { authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`, 'x-graphql-yoga-csrf': '1' } }).then(answer);
+  return fetch(gateway.graphqlUrl, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`, 'x-graphql-yoga-csrf': '1' },
+  }).then(answer);
 }
 
 const REPLY = `mutation($input: ReplyToComplaintInput!) { replyToComplaint(input: $input) { __typename ... on Error { code } } }`;
@@ -81,8 +85,18 @@ const ROWS: Row[] = [
   { name: 'malformed JSON', send: () => post('{"query": "{ merchants { id } }"'), status: 400, code: 'BAD_REQUEST' },
   { name: 'invalid GraphQL', send: () => operation('{ merchants { id }'), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
   { name: 'unknown field', send: () => operation('{ merchants { id secretKey } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
-  { name: 'wrong variable type', send: () => operation('query($id: ID!) { complaint(id: $id) { id } }', { id: { $ne: null } }), status: 400, code: 'BAD_USER_INPUT' },
-  { name: 'garbled global id', send: () => operation('query($id: ID!) { complaint(id: $id) { id } }', { id: 'Q29tcGxhaW50Oi4uLw' }), status: 200, code: 'VALIDATION_ERROR' },
+  {
+    name: 'wrong variable type',
+    send: () => operation('query($id: ID!) { complaint(id: $id) { id } }', { id: { $ne: null } }),
+    status: 400,
+    code: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'garbled global id',
+    send: () => operation('query($id: ID!) { complaint(id: $id) { id } }', { id: 'Q29tcGxhaW50Oi4uLw' }),
+    status: 200,
+    code: 'VALIDATION_ERROR',
+  },
   {
     name: 'a merchant id where a complaint id belongs',
     send: () => operation(REPLY, { input: { complaintId: merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: OWN }), text: 'x' } }),
@@ -91,7 +105,12 @@ const ROWS: Row[] = [
   },
   {
     name: "a foreign merchant's complaint, as a merchant token",
-    send: () => operation(REPLY, { input: { complaintId: complaintGlobalId({ provider: 'WECHAT_PAY', merchantNo: FOREIGN, complaintId: target.complaintId }), text: 'x' } }, sandboxMerchantToken(OWN)),
+    send: () =>
+      operation(
+        REPLY,
+        { input: { complaintId: complaintGlobalId({ provider: 'WECHAT_PAY', merchantNo: FOREIGN, complaintId: target.complaintId }), text: 'x' } },
+        sandboxMerchantToken(OWN),
+      ),
     status: 200,
     code: 'NOT_FOUND',
   },
@@ -100,7 +119,12 @@ const ROWS: Row[] = [
   { name: 'date in the future', send: () => operation(LIST, { filter: { from: today, to: addDays(today, 40) } }), status: 200, code: 'VALIDATION_ERROR' },
   { name: 'impossible date', send: () => operation(LIST, { filter: { from: '2026-02-30' } }), status: 400, code: 'BAD_USER_INPUT' },
   { name: 'first above the limit', send: () => operation(LIST, { first: 101 }), status: 200, code: 'VALIDATION_ERROR' },
-  { name: 'reply text too long', send: () => operation(REPLY, { input: { complaintId: target.id, text: '好'.repeat(201) } }), status: 200, code: 'VALIDATION_ERROR' },
+  {
+    name: 'reply text too long',
+    send: () => operation(REPLY, { input: { complaintId: target.id, text: '好'.repeat(201) } }),
+    status: 200,
+    code: 'VALIDATION_ERROR',
+  },
   {
     name: 'too many reply images',
     send: () => operation(REPLY, { input: { complaintId: target.id, text: 'ok', imageMediaIds: ['a', 'b', 'c', 'd', 'e'] } }),
@@ -113,8 +137,18 @@ const ROWS: Row[] = [
     status: 200,
     code: 'VALIDATION_ERROR',
   },
-  { name: 'not an image, whatever its name says', send: () => upload('photo.png', 'image/png', Buffer.from('<svg onload="alert(1)"/>')), status: 200, code: 'VALIDATION_ERROR' },
-  { name: 'oversized request body', send: () => operation('{ merchants { id } }', { padding: 'x'.repeat(2 * 1024 * 1024) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  {
+    name: 'not an image, whatever its name says',
+    send: () => upload('photo.png', 'image/png', Buffer.from('<svg onload="alert(1)"/>')),
+    status: 200,
+    code: 'VALIDATION_ERROR',
+  },
+  {
+    name: 'oversized request body',
+    send: () => operation('{ merchants { id } }', { padding: 'x'.repeat(2 * 1024 * 1024) }),
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+  },
   {
     name: 'forged WeChat Pay notification',
     send: () =>
@@ -145,7 +179,9 @@ async function snapshot(): Promise<string> {
       return Object.entries(counts).filter(([route]) => !READ_ROUTE.test(route));
     }),
   );
-  const complaint = await gateway.graphql(`query($id: ID!) { complaint(id: $id) { state negotiationHistory(first: 50) { edges { node { logId } } } } }`, { id: target.id });
+  const complaint = await gateway.graphql(`query($id: ID!) { complaint(id: $id) { state negotiationHistory(first: 50) { edges { node { logId } } } } }`, {
+    id: target.id,
+  });
   const events = await gateway.graphql('{ complaintEvents(first: 100) { edges { cursor } } }');
   return JSON.stringify({ stats, complaint: complaint.body, events: events.body });
 }
@@ -153,9 +189,12 @@ async function snapshot(): Promise<string> {
 beforeAll(async () => {
   sandboxes = await startSandboxes({ enforceRateLimits: false });
   gateway = await startGateway(sandboxes);
-  const pending = await gateway.graphql<{ complaints: { edges: { node: { id: string; complaintId: string } }[] } }>(LIST.replace('edges { cursor }', 'edges { node { id complaintId } }'), {
-    filter: { states: ['PENDING'], merchantIds: [merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: OWN })], from: addDays(today, -60), to: today },
-  });
+  const pending = await gateway.graphql<{ complaints: { edges: { node: { id: string; complaintId: string } }[] } }>(
+    LIST.replace('edges { cursor }', 'edges { node { id complaintId } }'),
+    {
+      filter: { states: ['PENDING'], merchantIds: [merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: OWN })], from: addDays(today, -60), to: today },
+    },
+  );
   const first = pending.body.data?.complaints.edges[0]?.node;
   if (first === undefined) throw new Error('no pending complaint to aim at');
   target = first;

@@ -74,7 +74,10 @@ describe('the gateway over WeChat Pay and Huishouqian', () => {
     const times = merged.map((n) => Date.parse(n.complainedAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     // Ground truth per provider, through the same API with the provider filter: the union must match.
-    const perProvider = [...(await everyComplaint({ ...RANGE, providers: ['WECHAT_PAY'] }, 100)), ...(await everyComplaint({ ...RANGE, providers: ['HUISHOUQIAN'] }, 100))];
+    const perProvider = [
+      ...(await everyComplaint({ ...RANGE, providers: ['WECHAT_PAY'] }, 100)),
+      ...(await everyComplaint({ ...RANGE, providers: ['HUISHOUQIAN'] }, 100)),
+    ];
     expect(new Set(ids)).toEqual(new Set(perProvider.map((n) => n.id)));
   });
 
@@ -86,10 +89,9 @@ describe('the gateway over WeChat Pay and Huishouqian', () => {
       { input: { complaintId: pending.id, text: '您好，已为您安排退款。' } },
     );
     expect(reply.body.data?.replyToComplaint.__typename).toBe('ReplyToComplaintSuccess');
-    const detail = await gateway.graphql<{ complaint: { state: string; payerPhone: string | null; negotiationHistory: { edges: { node: { operateType: string } }[] } } }>(
-      `query($id: ID!) { complaint(id: $id) { state payerPhone negotiationHistory(first: 20) { edges { node { operateType } } } } }`,
-      { id: pending.id },
-    );
+    const detail = await gateway.graphql<{
+      complaint: { state: string; payerPhone: string | null; negotiationHistory: { edges: { node: { operateType: string } }[] } };
+    }>(`query($id: ID!) { complaint(id: $id) { state payerPhone negotiationHistory(first: 20) { edges { node { operateType } } } } }`, { id: pending.id });
     expect(detail.body.data?.complaint.state).toBe('PROCESSING');
     expect(detail.body.data?.complaint.payerPhone).toMatch(/^1\d{10}$/);
     expect(detail.body.data?.complaint.negotiationHistory.edges.map((e) => e.node.operateType)).toContain('MERCHANT_RESPONSE');
@@ -111,11 +113,21 @@ describe('the gateway over WeChat Pay and Huishouqian', () => {
   });
 
   it('still returns WeChat Pay complaints when Huishouqian is down, naming the provider that failed', async () => {
-    await fetch(`${sandboxes.huishouqian.baseUrl}/sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'drop', durationMs: 60_000 }) });
+    await fetch(`${sandboxes.huishouqian.baseUrl}/sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'drop', durationMs: 60_000 }),
+    });
     try {
       // A range no earlier test cached, so every source is asked afresh.
-      const { body } = await gateway.graphql<{ complaints: { edges: { node: Node }[] } }>(PAGE, { first: 50, filter: { from: addDays(today, -200), to: addDays(today, -150) } });
-      const { body: recent } = await gateway.graphql<{ complaints: { edges: { node: Node }[] } }>(PAGE, { first: 50, filter: { from: addDays(today, -9), to: addDays(today, -3) } });
+      const { body } = await gateway.graphql<{ complaints: { edges: { node: Node }[] } }>(PAGE, {
+        first: 50,
+        filter: { from: addDays(today, -200), to: addDays(today, -150) },
+      });
+      const { body: recent } = await gateway.graphql<{ complaints: { edges: { node: Node }[] } }>(PAGE, {
+        first: 50,
+        filter: { from: addDays(today, -9), to: addDays(today, -3) },
+      });
       for (const result of [body, recent]) {
         expect(result.errors?.some((e) => e.extensions?.['provider'] === 'HUISHOUQIAN')).toBe(true);
         expect(result.errors?.some((e) => e.extensions?.['provider'] === 'WECHAT_PAY')).toBe(false);

@@ -15,14 +15,7 @@ if (!hasChromium) {
 }
 
 // The machine has no internet: without these, chromium floods the log with refused connections.
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 describe.skipIf(!hasChromium)(`GraphiQL in headless chromium (skipped when ${CHROMIUM} is missing)`, () => {
   let sandboxes: Sandboxes;
@@ -65,9 +58,7 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless chromium (skipped when ${CHR
 
     // The first tab is active on load; run it once its operation is in the editor. (Switching tabs
     // first races GraphiQL's operation-name inference.)
-    await expect
-      .poll(async () => page.locator('.graphiql-tab-active .graphiql-tab-button').getAttribute('title'), { timeout: 10_000 })
-      .toBe('Merchants');
+    await expect.poll(async () => page.locator('.graphiql-tab-active .graphiql-tab-button').getAttribute('title'), { timeout: 10_000 }).toBe('Merchants');
     // Monaco renders spaces as no-break spaces.
     const editorText = async (): Promise<string> => ((await page.locator('.graphiql-query-editor').textContent()) ?? '').replace(/\s/g, ' ');
     await expect.poll(editorText, { timeout: 10_000 }).toContain('query Merchants');

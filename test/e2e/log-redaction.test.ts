@@ -21,13 +21,22 @@ const today = beijingToday(new Date());
 
 const sink = new Writable({
   write(chunk: Buffer, _encoding, done) {
-    lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.length > 0));
+    lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.length > 0),
+    );
     done();
   },
 });
 
 async function fault(body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${sandboxes.wechatpay.baseUrl}/sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${sandboxes.wechatpay.baseUrl}/sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(response.status).toBe(201);
 }
 
@@ -51,7 +60,11 @@ describe('logs', () => {
 
     // Reads, with PII, as two callers.
     for (const token of [SANDBOX_ADMIN_TOKEN, merchantToken]) {
-      const { body } = await gateway.graphql<{ complaints: { edges: { node: { id: string; payerPhone: string | null } }[] } }>(LIST, { filter: range }, { authorization: `Bearer ${token}` });
+      const { body } = await gateway.graphql<{ complaints: { edges: { node: { id: string; payerPhone: string | null } }[] } }>(
+        LIST,
+        { filter: range },
+        { authorization: `Bearer ${token}` },
+      );
       for (const edge of body.data?.complaints.edges ?? []) if (edge.node.payerPhone !== null) phones.add(edge.node.payerPhone);
     }
     expect(phones.size).toBeGreaterThan(0);
@@ -63,16 +76,28 @@ describe('logs', () => {
     // Mutations, a refused one, and a bad token.
     const { body } = await gateway.graphql<{ complaints: { edges: { node: { id: string } }[] } }>(LIST, { filter: range });
     const id = body.data?.complaints.edges[0]?.node.id;
-    await gateway.graphql(`mutation($input: ReplyToComplaintInput!) { replyToComplaint(input: $input) { __typename } }`, { input: { complaintId: id, text: '您好，已处理' } });
-    await gateway.graphql(`mutation($input: SetNotificationUrlInput!) { updateNotificationUrl(input: $input) { __typename } }`, {
-      input: { merchantId: merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: '1900000102' }), url: 'https://x.example/hook' },
-    }, { authorization: `Bearer ${merchantToken}` });
+    await gateway.graphql(`mutation($input: ReplyToComplaintInput!) { replyToComplaint(input: $input) { __typename } }`, {
+      input: { complaintId: id, text: '您好，已处理' },
+    });
+    await gateway.graphql(
+      `mutation($input: SetNotificationUrlInput!) { updateNotificationUrl(input: $input) { __typename } }`,
+      {
+        input: { merchantId: merchantGlobalId({ provider: 'WECHAT_PAY', merchantNo: '1900000102' }), url: 'https://x.example/hook' },
+      },
+      { authorization: `Bearer ${merchantToken}` },
+    );
     await gateway.graphql('{ merchants { id } }', undefined, { authorization: `Bearer ${tokens[2]}` });
     // Forged notifications.
     for (const path of ['wechatpay/1900000101', 'huishouqian/x', 'wechatpay/nobody']) {
       await fetch(`${gateway.url}/webhooks/${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'wechatpay-signature': 'Zm9yZ2Vk', 'wechatpay-serial': 'X', 'wechatpay-nonce': 'n', 'wechatpay-timestamp': '1' },
+        headers: {
+          'content-type': 'application/json',
+          'wechatpay-signature': 'Zm9yZ2Vk',
+          'wechatpay-serial': 'X',
+          'wechatpay-nonce': 'n',
+          'wechatpay-timestamp': '1',
+        },
         body: '{"id":"forged"}',
       });
     }

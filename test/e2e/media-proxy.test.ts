@@ -17,10 +17,10 @@ const COMPLAINT_MEDIA = /* GraphQL */ `
 beforeAll(async () => {
   sandboxes = await startSandboxes();
   gateway = await startGateway(sandboxes);
-  const { body } = await gateway.graphql<{ complaints: { edges: { node: { provider: string; media: { urls: string[] }[] } }[] } }>(
-    COMPLAINT_MEDIA,
-    { first: 100, filter: { providers: ['WECHAT_PAY'] } },
-  );
+  const { body } = await gateway.graphql<{ complaints: { edges: { node: { provider: string; media: { urls: string[] }[] } }[] } }>(COMPLAINT_MEDIA, {
+    first: 100,
+    filter: { providers: ['WECHAT_PAY'] },
+  });
   mediaUrls = (body.data?.complaints.edges ?? []).flatMap((edge) => edge.node.media.flatMap((media) => media.urls));
 }, 60_000);
 
@@ -83,19 +83,21 @@ describe('media proxy for Huishouqian (COMPLAINT_FILE_DOWNLOAD)', () => {
     if (complaint === undefined) throw new Error('no pending Huishouqian complaint');
 
     const form = new FormData();
-    form.append('operations', JSON.stringify({
-      query: 'mutation($m: ID!, $f: File!) { uploadImage(merchantId: $m, file: $f) { __typename ... on UploadImageSuccess { mediaId } } }',
-      variables: { m: complaint.merchant.id, f: null },
-    }));
+    form.append(
+      'operations',
+      JSON.stringify({
+        query: 'mutation($m: ID!, $f: File!) { uploadImage(merchantId: $m, file: $f) { __typename ... on UploadImageSuccess { mediaId } } }',
+        variables: { m: complaint.merchant.id, f: null },
+      }),
+    );
     form.append('map', JSON.stringify({ 0: ['variables.f'] }));
     form.append('0', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'proof.png');
     const uploaded = (await (
       await fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: { authorization: 'Bearer sandbox-admin', 'x-graphql-yoga-csrf': '1' } })
     ).json()) as { data: { uploadImage: { mediaId: string } } };
-    const replied = await gateway.graphql(
-      `mutation($input: ReplyToComplaintInput!) { replyToComplaint(input: $input) { __typename } }`,
-      { input: { complaintId: complaint.id, text: '已处理，凭证见图', imageMediaIds: [uploaded.data.uploadImage.mediaId] } },
-    );
+    const replied = await gateway.graphql(`mutation($input: ReplyToComplaintInput!) { replyToComplaint(input: $input) { __typename } }`, {
+      input: { complaintId: complaint.id, text: '已处理，凭证见图', imageMediaIds: [uploaded.data.uploadImage.mediaId] },
+    });
     expect(replied.body.data).toEqual({ replyToComplaint: { __typename: 'ReplyToComplaintSuccess' } });
 
     const { body } = await gateway.graphql<{ complaint: { negotiationHistory: { edges: { node: { images: string[] } }[] } } }>(

@@ -87,7 +87,11 @@ describe('notifications, exactly once', () => {
       for (;;) {
         let status: number | null = null;
         try {
-          const response = await fetch(`${gateway.url}/webhooks/wechatpay/${MERCHANT}`, { method: 'POST', headers: delivery.headers, body: new Uint8Array(delivery.body) });
+          const response = await fetch(`${gateway.url}/webhooks/wechatpay/${MERCHANT}`, {
+            method: 'POST',
+            headers: delivery.headers,
+            body: new Uint8Array(delivery.body),
+          });
           await response.arrayBuffer();
           status = response.status;
         } catch {
@@ -111,10 +115,11 @@ describe('notifications, exactly once', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     const poll = async (): Promise<boolean> => {
-      const { body } = await gateway.graphql<{ complaintEvents: { edges: { cursor: string; node: { notificationId: string } }[]; pageInfo: { hasNextPage: boolean } } }>(
-        `query($after: String) { complaintEvents(first: 7, after: $after) { edges { cursor node { notificationId } } pageInfo { hasNextPage } } }`,
-        { after: cursor },
-      );
+      const { body } = await gateway.graphql<{
+        complaintEvents: { edges: { cursor: string; node: { notificationId: string } }[]; pageInfo: { hasNextPage: boolean } };
+      }>(`query($after: String) { complaintEvents(first: 7, after: $after) { edges { cursor node { notificationId } } pageInfo { hasNextPage } } }`, {
+        after: cursor,
+      });
       expect(body.errors).toBeUndefined();
       const connection = body.data?.complaintEvents;
       for (const edge of connection?.edges ?? []) {

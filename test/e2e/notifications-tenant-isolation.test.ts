@@ -54,7 +54,11 @@ function upstreamCalls(): number {
 }
 
 async function deliver(notification: RecordedNotification): Promise<number> {
-  const response = await fetch(`${gateway.url}/webhooks/wechatpay/${X}`, { method: 'POST', headers: notification.headers, body: new Uint8Array(notification.body) });
+  const response = await fetch(`${gateway.url}/webhooks/wechatpay/${X}`, {
+    method: 'POST',
+    headers: notification.headers,
+    body: new Uint8Array(notification.body),
+  });
   await response.arrayBuffer();
   return response.status;
 }

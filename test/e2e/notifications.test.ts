@@ -71,9 +71,15 @@ afterAll(async () => {
 
 describe('notifications end to end', () => {
   it('turns complaints filed at both sandboxes into feed events linked to the fresh complaint', async () => {
-    const wx = await post(`${sandboxes.wechatpay.baseUrl}/sandbox/complaints`, { mchid: sandboxes.keys.wechatpay?.merchants[0]?.mchid, complaint_detail: '同一笔订单扣款两次' });
+    const wx = await post(`${sandboxes.wechatpay.baseUrl}/sandbox/complaints`, {
+      mchid: sandboxes.keys.wechatpay?.merchants[0]?.mchid,
+      complaint_detail: '同一笔订单扣款两次',
+    });
     const hsq = await post(`${sandboxes.huishouqian.baseUrl}/sandbox/complaints`, { merchantNo: sandboxes.keys.huishouqian?.merchants[0]?.merchantNo });
-    const { nodes } = await waitFor(() => feed(), (page) => page.nodes.length >= 2);
+    const { nodes } = await waitFor(
+      () => feed(),
+      (page) => page.nodes.length >= 2,
+    );
     const wxEvent = nodes.find((n) => n.complaintId === wx['complaint_id']);
     const hsqEvent = nodes.find((n) => n.complaintId === hsq['complaintId']);
     expect(wxEvent).toMatchObject({ provider: 'WECHAT_PAY', actionType: 'CREATE_COMPLAINT', complaint: { state: 'PENDING', detail: '同一笔订单扣款两次' } });
@@ -87,7 +93,10 @@ describe('notifications end to end', () => {
     // Cache the complaint, then let the user write again: the notification must evict the cached copy.
     await gateway.graphql('query($first: Int) { complaintEvents(first: $first) { edges { node { complaint { incomingUserResponse } } } } }', { first: 50 });
     await post(`${sandboxes.wechatpay.baseUrl}/sandbox/complaints/${target.complaintId}/user-messages`, { content: '还没处理吗？' });
-    const after = await waitFor(() => feed(before.endCursor), (page) => page.nodes.length >= 1);
+    const after = await waitFor(
+      () => feed(before.endCursor),
+      (page) => page.nodes.length >= 1,
+    );
     expect(after.nodes.map((n) => n.notificationId)).not.toContain(target.notificationId);
     expect(after.nodes[0]).toMatchObject({ complaintId: target.complaintId, actionType: 'USER_RESPONSE', complaint: { incomingUserResponse: true } });
   });

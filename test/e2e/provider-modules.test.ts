@@ -47,7 +47,14 @@ const fakeModule: ProviderModule<z.infer<typeof fakeAccountInput>, FakeSettings>
           if (!parsed.success) throw new ValidationError('not a fakepay notification');
           return {
             acknowledgement: { status: 200, contentType: 'text/plain', body: 'OK' },
-            events: [{ notificationId: parsed.data.id, complaint: { ...provider.merchant, complaintId: parsed.data.complaintId }, actionType: 'CREATED', providerTime: null }],
+            events: [
+              {
+                notificationId: parsed.data.id,
+                complaint: { ...provider.merchant, complaintId: parsed.data.complaintId },
+                actionType: 'CREATED',
+                providerTime: null,
+              },
+            ],
           };
         },
       },
@@ -97,9 +104,11 @@ afterAll(async () => {
 
 describe('a provider module registered through the list', () => {
   it('is configured under providers.<slug>, validated by the module, and other slugs are refused', async () => {
-    const refused = await resolveConfig({ providers: { fakepay: [{ account: 'x', merchantNo: 'bad no' }], wechatpay: [] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir, modules }).catch(
-      (error: unknown) => error,
-    );
+    const refused = await resolveConfig(
+      { providers: { fakepay: [{ account: 'x', merchantNo: 'bad no' }], wechatpay: [] } },
+      { kind: 'sandbox' },
+      { env: {}, baseDir: dir, modules },
+    ).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ConfigError);
     expect((refused as ConfigError).problems).toEqual([
       'providers.wechatpay: not a provider this gateway speaks (fakepay)',

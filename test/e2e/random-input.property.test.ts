@@ -61,7 +61,12 @@ const variables = fc.record(
     id: fc.oneof(
       {
         arbitrary: fc
-          .tuple(fc.constantFrom('Complaint', 'Merchant', 'Nope'), fc.constantFrom('WECHAT_PAY', 'HUISHOUQIAN', 'X'), fc.constantFrom('1900000101', '1900000102', '1'), fc.string({ maxLength: 20 }))
+          .tuple(
+            fc.constantFrom('Complaint', 'Merchant', 'Nope'),
+            fc.constantFrom('WECHAT_PAY', 'HUISHOUQIAN', 'X'),
+            fc.constantFrom('1900000101', '1900000102', '1'),
+            fc.string({ maxLength: 20 }),
+          )
           .map((parts) => Buffer.from(parts.join(':')).toString('base64url')),
         weight: 6,
       },
@@ -86,7 +91,10 @@ function expectNoSecret(text: string): void {
 function expectTypedAnswer(status: number, text: string): void {
   if (status < 500) return;
   const body = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
-  expect(body.errors?.every((error) => typeof error.extensions?.code === 'string'), text.slice(0, 200)).toBe(true);
+  expect(
+    body.errors?.every((error) => typeof error.extensions?.code === 'string'),
+    text.slice(0, 200),
+  ).toBe(true);
 }
 
 async function eventCount(): Promise<number> {
@@ -135,11 +143,18 @@ describe('random input', () => {
     const before = await eventCount();
     const wechatAccount = sandboxes.keys.wechatpay?.merchants[0]?.mchid ?? 'none';
     const huishouqianAccount = sandboxes.keys.huishouqian?.agentMerchantNo ?? 'none';
-    const header = fc.option(fc.string({ maxLength: 40 }).filter((value) => /^[\x20-\x7e]*$/.test(value)), { nil: undefined });
+    const header = fc.option(
+      fc.string({ maxLength: 40 }).filter((value) => /^[\x20-\x7e]*$/.test(value)),
+      { nil: undefined },
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(`wechatpay/${wechatAccount}`, `huishouqian/${huishouqianAccount}`, 'wechatpay/unknown', 'huishouqian/x'),
-        fc.oneof(fc.string({ maxLength: 400 }), fc.json({ maxDepth: 3 }), fc.uint8Array({ maxLength: 400 }).map((bytes) => Buffer.from(bytes).toString('latin1'))),
+        fc.oneof(
+          fc.string({ maxLength: 400 }),
+          fc.json({ maxDepth: 3 }),
+          fc.uint8Array({ maxLength: 400 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+        ),
         fc.record({ serial: header, timestamp: header, nonce: header, signature: header }),
         async (path, body, headers) => {
           const sent: Record<string, string> = { 'content-type': path.startsWith('huishouqian') ? 'application/x-www-form-urlencoded' : 'application/json' };

@@ -33,8 +33,20 @@ interface Shape {
 }
 
 const SHAPES: Shape[] = [
-  { name: 'WeChat Pay sub-merchants of one service provider', provider: 'WECHAT_PAY', caller: '1900000301', sibling: '1900000302', writes: ['reply', 'complete', 'updateRefundProgress', 'replyImmediately'] },
-  { name: 'Huishouqian merchants of one agent', provider: 'HUISHOUQIAN', caller: '814000473149', sibling: '814000473150', writes: ['commitResponse', 'commitComplete'] },
+  {
+    name: 'WeChat Pay sub-merchants of one service provider',
+    provider: 'WECHAT_PAY',
+    caller: '1900000301',
+    sibling: '1900000302',
+    writes: ['reply', 'complete', 'updateRefundProgress', 'replyImmediately'],
+  },
+  {
+    name: 'Huishouqian merchants of one agent',
+    provider: 'HUISHOUQIAN',
+    caller: '814000473149',
+    sibling: '814000473150',
+    writes: ['commitResponse', 'commitComplete'],
+  },
 ];
 
 const NONEXISTENT = '200299999999999999999999999';
@@ -89,9 +101,13 @@ async function fileComplaint(provider: Provider, merchantNo: string): Promise<Fi
 
 /** The complaint as its owner's console sees it: state and history length. */
 async function ownerView(provider: Provider, merchantNo: string, complaintId: string): Promise<unknown> {
-  const body = await as(sandboxMerchantToken(merchantNo), `query($id: ID!) { complaint(id: $id) { state incomingUserResponse negotiationHistory(first: 100) { edges { node { logId } } } } }`, {
-    id: complaintGlobalId({ provider, merchantNo, complaintId }),
-  });
+  const body = await as(
+    sandboxMerchantToken(merchantNo),
+    `query($id: ID!) { complaint(id: $id) { state incomingUserResponse negotiationHistory(first: 100) { edges { node { logId } } } } }`,
+    {
+      id: complaintGlobalId({ provider, merchantNo, complaintId }),
+    },
+  );
   expect(body.errors).toBeUndefined();
   expect(body.data?.['complaint']).not.toBeNull();
   return body.data?.['complaint'];
@@ -182,7 +198,7 @@ describe.each(SHAPES)('$name', (shape) => {
     }
   });
 
-  it("a token granted every merchant still never sees a complaint under a merchant that does not own it", async () => {
+  it('a token granted every merchant still never sees a complaint under a merchant that does not own it', async () => {
     const id = forged['own merchant, sibling complaint number'] as string;
     expect(await as(SANDBOX_ADMIN_TOKEN, READS.complaint, { id })).toEqual(await as(SANDBOX_ADMIN_TOKEN, READS.complaint, { id: reference }));
     const genuine = await as(SANDBOX_ADMIN_TOKEN, READS.node, { id: forged["the sibling's genuine id"] });
@@ -191,7 +207,12 @@ describe.each(SHAPES)('$name', (shape) => {
 
   it("complaints filtered by a sibling's complaint number or order number: as for numbers nobody has", async () => {
     const own = { merchantIds: [merchantGlobalId({ provider, merchantNo: caller })] };
-    for (const filter of [{ complaintId: foreign.complaintId }, { ...own, complaintId: foreign.complaintId }, { outTradeNo: foreign.outTradeNo }, { ...own, outTradeNo: foreign.outTradeNo }]) {
+    for (const filter of [
+      { complaintId: foreign.complaintId },
+      { ...own, complaintId: foreign.complaintId },
+      { outTradeNo: foreign.outTradeNo },
+      { ...own, outTradeNo: foreign.outTradeNo },
+    ]) {
       const missing = 'complaintId' in filter ? { ...filter, complaintId: NONEXISTENT } : { ...filter, outTradeNo: 'NOBODY-HAS-THIS' };
       const answer = await as(token, FILTERED, { filter });
       expect((answer.data?.['complaints'] as { edges: unknown[] }).edges).toEqual([]);
@@ -205,7 +226,7 @@ describe.each(SHAPES)('$name', (shape) => {
     // A write to the caller's own merchant is first checked against what that merchant's provider
     // offers (Huishouqian has no refund decisions): the caller may know that of its own merchant. A
     // merchant it was not granted answers as one nobody configured.
-    const ownMerchant = new Set(["own merchant, sibling complaint number"]);
+    const ownMerchant = new Set(['own merchant, sibling complaint number']);
     for (const [name, mutation] of Object.entries(WRITES)) {
       const expected = JSON.stringify(await as(token, mutation, { id: reference }));
       const expectedElsewhere = JSON.stringify(await as(token, mutation, { id: unconfiguredReference }));
@@ -219,7 +240,7 @@ describe.each(SHAPES)('$name', (shape) => {
     expect(await ownerView(provider, sibling, foreign.complaintId)).toEqual(before);
   });
 
-  it('the event feed: each event under the merchant that owns the complaint, never in a sibling\'s feed', async () => {
+  it("the event feed: each event under the merchant that owns the complaint, never in a sibling's feed", async () => {
     // Both complaints were filed in beforeAll; their notifications arrive within moments.
     let all: FeedNode[] = [];
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -236,7 +257,9 @@ describe.each(SHAPES)('$name', (shape) => {
     expect(JSON.stringify(mine.body)).not.toContain(foreign.complaintId);
     // Naming the sibling is naming a merchant nobody configured.
     const named = await feed(token, [merchantGlobalId({ provider, merchantNo: sibling })]);
-    expect(JSON.stringify(named.body).replaceAll(sibling, 'M')).toBe(JSON.stringify((await feed(token, [merchantGlobalId({ provider, merchantNo: UNCONFIGURED })])).body).replaceAll(UNCONFIGURED, 'M'));
+    expect(JSON.stringify(named.body).replaceAll(sibling, 'M')).toBe(
+      JSON.stringify((await feed(token, [merchantGlobalId({ provider, merchantNo: UNCONFIGURED })])).body).replaceAll(UNCONFIGURED, 'M'),
+    );
   });
 
   it('no answer names the sibling merchant', async () => {

@@ -14,7 +14,9 @@ let sandboxes: Sandboxes;
 let gateway: GatewayUnderTest;
 let complaintId: string;
 
-const upstreamCalls = (): number => Object.values(sandboxes.wechatpay.stats()).reduce((sum, count) => sum + count, 0) + Object.values(sandboxes.huishouqian.stats()).reduce((sum, count) => sum + count, 0);
+const upstreamCalls = (): number =>
+  Object.values(sandboxes.wechatpay.stats()).reduce((sum, count) => sum + count, 0) +
+  Object.values(sandboxes.huishouqian.stats()).reduce((sum, count) => sum + count, 0);
 const idOf = (id: string): string => complaintGlobalId({ provider: 'WECHAT_PAY', merchantNo: DIRECT, complaintId: id });
 
 interface Body {
@@ -25,7 +27,11 @@ interface Body {
 beforeAll(async () => {
   sandboxes = await startSandboxes();
   gateway = await startGateway(sandboxes);
-  const response = await fetch(`${sandboxes.wechatpay.baseUrl}/sandbox/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mchid: DIRECT }) });
+  const response = await fetch(`${sandboxes.wechatpay.baseUrl}/sandbox/complaints`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mchid: DIRECT }),
+  });
   complaintId = ((await response.json()) as { complaint_id: string }).complaint_id;
 });
 
@@ -56,7 +62,9 @@ describe('upstream cost cap', () => {
     expect(body.data?.complaint?.complaintId).toBe(complaintId);
 
     const before = sandboxes.wechatpay.stats()['getComplaint'] ?? 0;
-    const fresh = await (await fetch(`${sandboxes.wechatpay.baseUrl}/sandbox/complaints`, { method: 'POST', body: JSON.stringify({ mchid: DIRECT }) })).json() as { complaint_id: string };
+    const fresh = (await (
+      await fetch(`${sandboxes.wechatpay.baseUrl}/sandbox/complaints`, { method: 'POST', body: JSON.stringify({ mchid: DIRECT }) })
+    ).json()) as { complaint_id: string };
     const aliased = `{ ${Array.from({ length: 40 }, (_, i) => `c${i}: complaint(id: "${idOf(fresh.complaint_id)}") { state }`).join(' ')} }`;
     const many = await gateway.graphql(aliased);
     expect(many.status).toBe(200);

@@ -37,7 +37,11 @@ const REJECT = `mutation($id: ID!, $key: String) {
 }`;
 
 async function control(path: string, body: unknown): Promise<Record<string, string>> {
-  const response = await fetch(`${sandboxes.wechatpay.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${sandboxes.wechatpay.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(response.status).toBeLessThan(300);
   return (await response.json()) as Record<string, string>;
 }
@@ -139,7 +143,10 @@ describe('idempotency keys', () => {
     expect(await mutate(gateway, REPLY, { id, text: '第一次回复', key: 'same-key' })).toMatchObject({ __typename: 'ReplyToComplaintSuccess' });
     expect(await mutate(gateway, REPLY, { id, text: '第一次回复', key: 'same-key' })).toMatchObject({ __typename: 'ReplyToComplaintSuccess' });
     expect(calls('reply')).toBe(replies + 1);
-    expect(await mutate(gateway, REPLY, { id, text: '另一条回复', key: 'same-key' })).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_ERROR' });
+    expect(await mutate(gateway, REPLY, { id, text: '另一条回复', key: 'same-key' })).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'VALIDATION_ERROR',
+    });
     expect(calls('reply')).toBe(replies + 1);
     expect(await mutate(gateway, REPLY, { id, text: '第一次回复', key: 'bad key with spaces' })).toMatchObject({ code: 'VALIDATION_ERROR' });
   });

@@ -75,7 +75,13 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
   let notificationUrl: string | null = null;
 
   const fake: FakeProvider = {
-    merchant: { provider, merchantNo: options.merchantNo, name: options.name ?? `Merchant ${options.merchantNo}`, accountNo: options.accountNo ?? options.merchantNo, capabilities },
+    merchant: {
+      provider,
+      merchantNo: options.merchantNo,
+      name: options.name ?? `Merchant ${options.merchantNo}`,
+      accountNo: options.accountNo ?? options.merchantNo,
+      capabilities,
+    },
     limits,
     calls,
     complaints,

@@ -56,7 +56,8 @@ export function sandboxKeyringsFromJson(json: SandboxKeyringsJson): SandboxKeyri
   for (const merchant of published.merchants) {
     // A sub-merchant's credentials are its service provider's: one caller per calling mchid.
     const mchid = merchant.spMchid ?? merchant.mchid;
-    if (!callers.has(mchid)) callers.set(mchid, { mchid, serialNo: merchant.serialNo, publicKey: createPublicKey(merchant.privateKeyPem), apiV3Key: merchant.apiV3Key });
+    if (!callers.has(mchid))
+      callers.set(mchid, { mchid, serialNo: merchant.serialNo, publicKey: createPublicKey(merchant.privateKeyPem), apiV3Key: merchant.apiV3Key });
   }
   const certificateSigners = published.platformCertificates.map(({ serialNo }, index) => {
     const pem = certificatePrivateKeyPems[index];

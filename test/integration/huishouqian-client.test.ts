@@ -119,7 +119,9 @@ describe('Huishouqian client against the sandbox', () => {
     await control('POST', '/sandbox/faults', { kind: 'status', status: 500, endpoint: 'commitResponse', count: 1 });
     sandbox.resetStats();
     // A 5xx may follow the change: the outcome is unknown, never retried blindly.
-    await expect(merchant.reply(pending.key.complaintId, { text: '您好', imageMediaIds: [], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await expect(merchant.reply(pending.key.complaintId, { text: '您好', imageMediaIds: [], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(
+      OutcomeUnknownError,
+    );
     expect(sandbox.stats()['commitResponse']).toBe(1);
     expect((await merchant.getComplaint(pending.key.complaintId)).state.value).toBe('PENDING');
   });
@@ -143,7 +145,9 @@ describe('Huishouqian client against the sandbox', () => {
     const { mediaId } = await merchant.uploadImage({ filename: 'a.png', bytes: png });
     expect(mediaId).toMatch(/^\d+$/);
     await expect(merchant.uploadImage({ filename: 'a.png', bytes: Buffer.from('not an image') })).rejects.toBeInstanceOf(ValidationError);
-    await expect(merchant.reply('1', { text: 'hi', imageMediaIds: ['1', '2', '3', '4', '5'], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(ValidationError);
+    await expect(merchant.reply('1', { text: 'hi', imageMediaIds: ['1', '2', '3', '4', '5'], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it('queries by merchantTradeNo and by agentMerchantNo, and refuses a wrong agent (130006)', async () => {
@@ -151,7 +155,15 @@ describe('Huishouqian client against the sandbox', () => {
     const { agentMerchantNo } = options;
     if (first === undefined || agentMerchantNo === undefined) throw new Error('no merchant or agent');
     const { merchantNo, privateKey, signKey } = first;
-    const client = createHuishouqianClient({ baseUrl: options.baseUrl, merchantNo, privateKey, signKey, platformPublicKey: options.platformPublicKey, scheme: rsa2Scheme, clock: systemClock });
+    const client = createHuishouqianClient({
+      baseUrl: options.baseUrl,
+      merchantNo,
+      privateKey,
+      signKey,
+      platformPublicKey: options.platformPublicKey,
+      scheme: rsa2Scheme,
+      clock: systemClock,
+    });
     const [some] = await everyComplaint(merchant);
     const tradeNo = some?.orders[0]?.outTradeNo;
     if (tradeNo === undefined) throw new Error('no order number in the seed');
@@ -227,9 +239,14 @@ describe('Huishouqian client against the sandbox', () => {
       expect((await control('PUT', '/sandbox/notification-url', { url })).status).toBe(200);
       const created = (await (await control('POST', '/sandbox/complaints', { merchantNo: merchant.merchant.merchantNo })).json()) as { complaintId: string };
       for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-      expect(received[0]?.events[0]).toMatchObject({ actionType: 'CREATE_COMPLAINT', complaint: { provider: 'HUISHOUQIAN', complaintId: created.complaintId } });
+      expect(received[0]?.events[0]).toMatchObject({
+        actionType: 'CREATE_COMPLAINT',
+        complaint: { provider: 'HUISHOUQIAN', complaintId: created.complaintId },
+      });
       expect(received[0]?.acknowledgement.body).toBe('SUCCESS');
-      const tampered = Buffer.from(`method=COMPLAINT_NOTIFY&version=1.0&format=JSON&merchantNo=${merchant.merchant.merchantNo}&signType=RSA2&signContent=%7B%7D&sign=00`);
+      const tampered = Buffer.from(
+        `method=COMPLAINT_NOTIFY&version=1.0&format=JSON&merchantNo=${merchant.merchant.merchantNo}&signType=RSA2&signContent=%7B%7D&sign=00`,
+      );
       await expect(account.notifications.receive({ headers: {}, body: tampered })).rejects.toBeInstanceOf(ForbiddenError);
     } finally {
       server.closeAllConnections();

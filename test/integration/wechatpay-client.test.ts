@@ -120,7 +120,9 @@ describe('WeChat Pay client against the sandbox', () => {
     await expect(direct.reply(id, { ...reply, text: '好'.repeat(201) })).rejects.toBeInstanceOf(ValidationError);
     await expect(direct.reply(id, { ...reply, text: 'ok', imageMediaIds: ['a', 'b', 'c', 'd', 'e'] })).rejects.toBeInstanceOf(ValidationError);
     await expect(direct.uploadImage({ filename: 'photo.png', bytes: Buffer.from('GIF89a not an image') })).rejects.toBeInstanceOf(ValidationError);
-    await expect(direct.uploadImage({ filename: 'big.png', bytes: Buffer.concat([PNG, Buffer.alloc(2 * 1024 * 1024)]) })).rejects.toBeInstanceOf(ValidationError);
+    await expect(direct.uploadImage({ filename: 'big.png', bytes: Buffer.concat([PNG, Buffer.alloc(2 * 1024 * 1024)]) })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(Object.values(sandbox.stats()).reduce((a, b) => a + b, 0)).toBe(0);
     expect((await direct.getComplaint(id)).state.value).toBe('PENDING');
   });

@@ -82,7 +82,10 @@ describe('config', () => {
     expect((await resolveConfig({}, file, { env: {}, baseDir: dir })).server.publicBaseUrl).toBeNull();
     const fromFile = await resolveConfig({ server: { publicBaseUrl: 'https://Gateway.Example/complaints/' } }, file, { env: {}, baseDir: dir });
     expect(fromFile.server.publicBaseUrl).toBe('https://gateway.example/complaints');
-    const fromEnv = await resolveConfig({ server: { publicBaseUrl: 'https://a.example' } }, file, { env: { PUBLIC_BASE_URL: 'https://b.example' }, baseDir: dir });
+    const fromEnv = await resolveConfig({ server: { publicBaseUrl: 'https://a.example' } }, file, {
+      env: { PUBLIC_BASE_URL: 'https://b.example' },
+      baseDir: dir,
+    });
     expect(fromEnv.server.publicBaseUrl).toBe('https://b.example');
     // Sandbox mode listens on loopback; with PORT=0 the port is known only after listening (main.ts).
     expect((await resolveConfig({}, { kind: 'sandbox' }, { env: { PORT: '4100' }, baseDir: dir })).server.publicBaseUrl).toBe('http://127.0.0.1:4100');
@@ -92,7 +95,9 @@ describe('config', () => {
     ]);
     expect(await problemsOf({}, { PUBLIC_BASE_URL: 'https://gateway.example/?x=1' })).toEqual(['env PUBLIC_BASE_URL: must not have a query or a fragment']);
     expect(await problemsOf({ server: { publicBaseUrl: 'gateway.example' } })).toEqual(['server.publicBaseUrl: must be an absolute URL']);
-    expect((await resolveConfig({ server: { publicBaseUrl: 'http://localhost:8080' } }, file, { env: {}, baseDir: dir })).server.publicBaseUrl).toBe('http://localhost:8080');
+    expect((await resolveConfig({ server: { publicBaseUrl: 'http://localhost:8080' } }, file, { env: {}, baseDir: dir })).server.publicBaseUrl).toBe(
+      'http://localhost:8080',
+    );
   });
 
   it('names the bad key of a provider account', async () => {
@@ -101,11 +106,19 @@ describe('config', () => {
   });
 
   it('takes per-account provider budgets and a queue limit, refusing unknown groups and budgets below 7 a minute', async () => {
-    const config = await resolveConfig({ providers: { wechatpay: [wechatAccount({ limits: { list: 300, complete: 120 }, maxQueueMs: 500 })] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir });
+    const config = await resolveConfig(
+      { providers: { wechatpay: [wechatAccount({ limits: { list: 300, complete: 120 }, maxQueueMs: 500 })] } },
+      { kind: 'sandbox' },
+      { env: {}, baseDir: dir },
+    );
     expect(wechatpayOf(config)[0]).toMatchObject({ limits: { list: 300, complete: 120 }, maxQueueMs: 500 });
-    expect(wechatpayOf(await resolveConfig({ providers: { wechatpay: [wechatAccount()] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir }))[0]).not.toHaveProperty('limits');
+    expect(
+      wechatpayOf(await resolveConfig({ providers: { wechatpay: [wechatAccount()] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir }))[0],
+    ).not.toHaveProperty('limits');
     const problems = await problemsOf({ providers: { wechatpay: [wechatAccount({ limits: { feedback: 60, reply: 5 } })] } });
-    expect(problems.map((problem) => problem.split(':')[0])).toEqual(expect.arrayContaining(['providers.wechatpay[0].limits', 'providers.wechatpay[0].limits.reply']));
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(
+      expect.arrayContaining(['providers.wechatpay[0].limits', 'providers.wechatpay[0].limits.reply']),
+    );
     expect(problems.find((problem) => problem.startsWith('providers.wechatpay[0].limits.reply'))).toMatch(/at least 7/);
   });
 
@@ -151,9 +164,7 @@ describe('config', () => {
     expect(account?.account).toBe('1900000001');
     expect(config.source).toEqual({ kind: 'file', path });
 
-    await expect(loadConfigFile(path, { env: {} })).rejects.toThrow(
-      'providers.wechatpay[0].apiV3Key: environment variable WXP_V3 is not set',
-    );
+    await expect(loadConfigFile(path, { env: {} })).rejects.toThrow('providers.wechatpay[0].apiV3Key: environment variable WXP_V3 is not set');
   });
 
   it('reports an unreadable or non-JSON file by its path', async () => {
@@ -164,10 +175,14 @@ describe('config', () => {
 
   it('lets the environment override the file', async () => {
     const input: ConfigFileInput = { server: { port: 5000, host: '0.0.0.0', graphiql: true }, logLevel: 'debug', cache: { store: 'memory' } };
-    const config = await resolveConfig(input, { kind: 'sandbox' }, {
-      env: { PORT: '4100', HOST: '127.0.0.2', LOG_LEVEL: 'warn', GRAPHIQL: 'false', CACHE_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' },
-      baseDir: dir,
-    });
+    const config = await resolveConfig(
+      input,
+      { kind: 'sandbox' },
+      {
+        env: { PORT: '4100', HOST: '127.0.0.2', LOG_LEVEL: 'warn', GRAPHIQL: 'false', CACHE_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' },
+        baseDir: dir,
+      },
+    );
     expect(config.server).toMatchObject({ port: 4100, host: '127.0.0.2', graphiql: false });
     expect(config.logLevel).toBe('warn');
     expect(config.cache).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix: 'complaint-gateway:cache:' });
@@ -208,10 +223,21 @@ describe('config', () => {
       { name: 'shop', sha256, scopes: ['complaints:write'], merchants: [{ merchantNo: '1900000001' }, { provider: 'HUISHOUQIAN', merchantNo: 'M1' }] },
     ]);
     const problems = await problemsOf({
-      auth: { tokens: [{ name: 'x', sha256: 'the-token-itself', scopes: ['admin'], merchants: ['ALIPAY:1'] }, { name: 'y', sha256, scopes: [], merchants: [] }] },
+      auth: {
+        tokens: [
+          { name: 'x', sha256: 'the-token-itself', scopes: ['admin'], merchants: ['ALIPAY:1'] },
+          { name: 'y', sha256, scopes: [], merchants: [] },
+        ],
+      },
     });
     expect(problems.map((problem) => problem.split(':')[0])).toEqual(
-      expect.arrayContaining(['auth.tokens[0].sha256', 'auth.tokens[0].scopes[0]', 'auth.tokens[0].merchants[0]', 'auth.tokens[1].scopes', 'auth.tokens[1].merchants']),
+      expect.arrayContaining([
+        'auth.tokens[0].sha256',
+        'auth.tokens[0].scopes[0]',
+        'auth.tokens[0].merchants[0]',
+        'auth.tokens[1].scopes',
+        'auth.tokens[1].merchants',
+      ]),
     );
     expect(problems.join('\n')).not.toContain('the-token-itself');
   });

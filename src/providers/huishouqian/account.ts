@@ -30,11 +30,24 @@ export interface HuishouqianAccount {
 }
 
 // Documented: list and detail. Inferred from third-party clients, each switchable off: the rest.
-const OFFERED: readonly Capability[] = ['LIST_COMPLAINTS', 'COMPLAINT_DETAIL', 'NEGOTIATION_HISTORY', 'REPLY', 'COMPLETE', 'IMAGE_UPLOAD', 'IMAGE_DOWNLOAD', 'NOTIFICATIONS'];
+const OFFERED: readonly Capability[] = [
+  'LIST_COMPLAINTS',
+  'COMPLAINT_DETAIL',
+  'NEGOTIATION_HISTORY',
+  'REPLY',
+  'COMPLETE',
+  'IMAGE_UPLOAD',
+  'IMAGE_DOWNLOAD',
+  'NOTIFICATIONS',
+];
 
 export function createHuishouqianAccount(options: HuishouqianAccountOptions): HuishouqianAccount {
   if (options.signType === 'CFCA') {
-    throw new UnsupportedError('HUISHOUQIAN', 'CFCA_SIGNING', 'Huishouqian signType CFCA is not supported yet: its encryption is known only from third-party code and cannot be tested here; use RSA2');
+    throw new UnsupportedError(
+      'HUISHOUQIAN',
+      'CFCA_SIGNING',
+      'Huishouqian signType CFCA is not supported yet: its encryption is known only from third-party code and cannot be tested here; use RSA2',
+    );
   }
   const scheme = rsa2Scheme;
   const clock = options.clock ?? systemClock;

@@ -86,7 +86,12 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       const result = await client.queryComplaints({ beginDate: from, endDate: to, limit: query.limit, offset: query.offset, ...agent });
       // Fail closed on a page with another merchant's complaint (an agent's call might see siblings).
       if (!(result.data ?? []).every(ownedByThisMerchant)) {
-        throw new ProviderError('Huishouqian listed a complaint of another merchant', { provider: 'HUISHOUQIAN', providerCode: 'FOREIGN_COMPLAINT', httpStatus: 200, retryable: false });
+        throw new ProviderError('Huishouqian listed a complaint of another merchant', {
+          provider: 'HUISHOUQIAN',
+          providerCode: 'FOREIGN_COMPLAINT',
+          httpStatus: 200,
+          retryable: false,
+        });
       }
       return {
         complaints: (result.data ?? []).map((c) => complaintFromWire(c, merchant.merchantNo)),
@@ -158,7 +163,8 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
 
     async uploadImage(image) {
       require('IMAGE_UPLOAD');
-      if (image.bytes.length === 0 || image.bytes.length > HUISHOUQIAN_LIMITS.maxImageBytes) throw new ValidationError('The image must be 1 byte to 2 MB', 'file');
+      if (image.bytes.length === 0 || image.bytes.length > HUISHOUQIAN_LIMITS.maxImageBytes)
+        throw new ValidationError('The image must be 1 byte to 2 MB', 'file');
       const result = await client.uploadFile({ img: Buffer.from(image.bytes).toString('base64') });
       return { mediaId: result.fileId };
     },
@@ -171,7 +177,12 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       const bytes = Buffer.from(result.bytes, 'base64');
       const type = detectImageType(bytes);
       if (bytes.length > HUISHOUQIAN_LIMITS.maxImageBytes || type === null) {
-        throw new ProviderError('Huishouqian sent no acceptable image', { provider: 'HUISHOUQIAN', providerCode: 'MEDIA_NOT_IMAGE', httpStatus: 200, retryable: false });
+        throw new ProviderError('Huishouqian sent no acceptable image', {
+          provider: 'HUISHOUQIAN',
+          providerCode: 'MEDIA_NOT_IMAGE',
+          httpStatus: 200,
+          retryable: false,
+        });
       }
       return { contentType: imageContentType(type), contentLength: bytes.length, body: Readable.from([bytes]) };
     },

@@ -64,7 +64,12 @@ function toClientError(error: unknown, endpoint: HuishouqianEndpointName): Error
   if (changesState && mayHaveBeenApplied(error)) return outcomeUnknown(PROVIDER, error);
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;
-    return new ProviderError(`Huishouqian answered HTTP ${status}`, { provider: PROVIDER, providerCode: null, httpStatus: status, retryable: status >= 500 || status === 429 });
+    return new ProviderError(`Huishouqian answered HTTP ${status}`, {
+      provider: PROVIDER,
+      providerCode: null,
+      httpStatus: status,
+      retryable: status >= 500 || status === 429,
+    });
   }
   return transportError(error, PROVIDER);
 }

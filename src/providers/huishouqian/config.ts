@@ -30,7 +30,12 @@ export interface HuishouqianAccountConfig extends Omit<HuishouqianAccountOptions
 }
 
 /** Reads the account's keys and secrets; problems go to the resolver, named `<at>.<key>`. */
-export async function resolveHuishouqianAccount(account: HuishouqianAccountInput, at: string, secrets: SecretResolver, index: number): Promise<HuishouqianAccountConfig | null> {
+export async function resolveHuishouqianAccount(
+  account: HuishouqianAccountInput,
+  at: string,
+  secrets: SecretResolver,
+  index: number,
+): Promise<HuishouqianAccountConfig | null> {
   const { problems } = secrets;
   const platformPublicKey = loadKey('public', await secrets.text(account.platformPublicKey, `${at}.platformPublicKey`), `${at}.platformPublicKey`, problems);
   const merchants: HuishouqianAccountConfig['merchants'] = [];

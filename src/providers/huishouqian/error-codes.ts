@@ -1,11 +1,4 @@
-import {
-  ConfigurationError,
-  ForbiddenError,
-  NotFoundError,
-  ProviderError,
-  ValidationError,
-  type GatewayError,
-} from '../../domain/errors.js';
+import { ConfigurationError, ForbiddenError, NotFoundError, ProviderError, ValidationError, type GatewayError } from '../../domain/errors.js';
 import { ErrorAnswerError, MalformedNotificationError, type HuishouqianProtocolError } from './protocol/errors.js';
 
 /** Business codes that mean success (spec 1.5): 000000 success, 130000 accepted. */
@@ -49,7 +42,13 @@ export function toDomainError(code: string | null, message: string | null): Gate
 export function fromProtocolError(error: HuishouqianProtocolError, source: 'answer' | 'notification'): GatewayError {
   if (error instanceof ErrorAnswerError) return toDomainError(error.errorCode, error.errorMsg);
   if (source === 'notification') {
-    return error instanceof MalformedNotificationError ? new ValidationError(error.message, null) : new ForbiddenError(`Notification not accepted: ${error.message}`);
+    return error instanceof MalformedNotificationError
+      ? new ValidationError(error.message, null)
+      : new ForbiddenError(`Notification not accepted: ${error.message}`);
   }
-  return new ProviderError(`Huishouqian answer rejected: ${error.message}`, { provider: 'HUISHOUQIAN', providerCode: error.code, httpStatus: 200, retryable: false }, { cause: error });
+  return new ProviderError(
+    `Huishouqian answer rejected: ${error.message}`,
+    { provider: 'HUISHOUQIAN', providerCode: error.code, httpStatus: 200, retryable: false },
+    { cause: error },
+  );
 }

@@ -9,7 +9,8 @@ export const huishouqianModule: ProviderModule<HuishouqianAccountInput, Huishouq
   accountSchema: huishouqianAccountInput,
   resolveAccount: (input, at, secrets, index) => resolveHuishouqianAccount(input, at, secrets, index),
   // Huishouqian keeps its budget per merchant in process (it publishes no limit).
-  createAccount: ({ account: _account, ...options }, deps) => createHuishouqianAccount({ ...options, ...(deps.clock === undefined ? {} : { clock: deps.clock }) }),
+  createAccount: ({ account: _account, ...options }, deps) =>
+    createHuishouqianAccount({ ...options, ...(deps.clock === undefined ? {} : { clock: deps.clock }) }),
   // Only the plain-text `SUCCESS` counts as received: anything else is redelivered.
   refuseNotification: () => ({ contentType: 'text/plain; charset=utf-8', body: 'failure' }),
 };

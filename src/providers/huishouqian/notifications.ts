@@ -35,7 +35,14 @@ export function createHuishouqianReceiver(options: HuishouqianReceiverOptions): 
       const notificationId = content.data.notifyId ?? createHash('sha256').update(`${merchantNo}\n${opened.signContent}`).digest('hex').slice(0, 32);
       return {
         acknowledgement: { status: 200, contentType: 'text/plain; charset=utf-8', body: 'SUCCESS' },
-        events: [{ notificationId, complaint: { provider: 'HUISHOUQIAN', merchantNo, complaintId: content.data.complaintId }, actionType: content.data.actionType, providerTime: null }],
+        events: [
+          {
+            notificationId,
+            complaint: { provider: 'HUISHOUQIAN', merchantNo, complaintId: content.data.complaintId },
+            actionType: content.data.actionType,
+            providerTime: null,
+          },
+        ],
       };
     },
   };

@@ -3,7 +3,13 @@ import { z } from 'zod';
 /* Huishouqian's JSON as it spells it (camelCase). Unknown keys are ignored. */
 
 // Third-party clients send and receive some numbers as strings; both are accepted.
-const int = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const int = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 const flag = z.union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1'), z.boolean()]).transform((v) => v === 1 || v === '1' || v === true);
 
 /* Business requests (the JSON inside signContent; the client adds `merchantNo`). */

@@ -65,7 +65,11 @@ export function complaintFromWire(info: ComplaintInfo, merchantNo: string): Comp
     inPlatformService: info.in_platform_service ?? null,
     payerOpenid: info.payer_openid ?? null,
     payerPhone: info.payer_phone ? { kind: 'ENCRYPTED', ciphertext: info.payer_phone } : null,
-    orders: (info.complaint_order_info ?? []).map((order) => ({ transactionId: order.transaction_id ?? null, outTradeNo: order.out_trade_no, amount: order.amount })),
+    orders: (info.complaint_order_info ?? []).map((order) => ({
+      transactionId: order.transaction_id ?? null,
+      outTradeNo: order.out_trade_no,
+      amount: order.amount,
+    })),
     media: (info.complaint_media_list ?? []).map(mediaFromWire),
     userTags: info.user_tag_list ?? [],
     extras,
@@ -108,8 +112,7 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
   const mchid = merchant.merchantNo;
   // A direct merchant's calls see only its own complaints; it alone may be trusted when WeChat omits the owner.
   const isAccountItself = mchid === client.mchid;
-  const ownedByThisMerchant = (info: ComplaintInfo): boolean =>
-    info.complainted_mchid === undefined ? isAccountItself : info.complainted_mchid === mchid;
+  const ownedByThisMerchant = (info: ComplaintInfo): boolean => (info.complainted_mchid === undefined ? isAccountItself : info.complainted_mchid === mchid);
 
   const requireCapability = (capability: Capability): void => {
     if (!merchant.capabilities.includes(capability)) throw new UnsupportedError('WECHAT_PAY', capability);
@@ -135,7 +138,12 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
         // A page that holds another merchant's complaint is not trusted at all (fail closed): dropping
         // the item would shift every offset after it.
         if (!(page.data ?? []).every(ownedByThisMerchant)) {
-          throw new ProviderError('WeChat Pay listed a complaint of another merchant', { provider: 'WECHAT_PAY', providerCode: 'FOREIGN_COMPLAINT', httpStatus: 200, retryable: false });
+          throw new ProviderError('WeChat Pay listed a complaint of another merchant', {
+            provider: 'WECHAT_PAY',
+            providerCode: 'FOREIGN_COMPLAINT',
+            httpStatus: 200,
+            retryable: false,
+          });
         }
         return {
           complaints: (page.data ?? []).map((info) => complaintFromWire(info, mchid)),
@@ -169,7 +177,12 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
       checkPage(page.limit, page.offset, WECHAT_PAY_LIMITS.maxHistoryPageSize);
       return guarded(async () => {
         const history = await client.getNegotiationHistory(complaintId, page);
-        return { entries: (history.data ?? []).map(negotiationEntryFromWire), offset: history.offset, limit: history.limit, totalCount: history.total_count ?? null };
+        return {
+          entries: (history.data ?? []).map(negotiationEntryFromWire),
+          offset: history.offset,
+          limit: history.limit,
+          totalCount: history.total_count ?? null,
+        };
       });
     },
 
@@ -181,7 +194,8 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
         throw new ValidationError(`A reply carries at most ${WECHAT_PAY_LIMITS.maxReplyImages} images`, 'imageMediaIds');
       }
       if (reply.jumpUrl !== null) {
-        if (!reply.jumpUrl.url.startsWith('https://') || reply.jumpUrl.url.length > 512) throw new ValidationError('jumpUrl must be an https URL of at most 512 characters', 'jumpUrl.url');
+        if (!reply.jumpUrl.url.startsWith('https://') || reply.jumpUrl.url.length > 512)
+          throw new ValidationError('jumpUrl must be an https URL of at most 512 characters', 'jumpUrl.url');
         checkText(reply.jumpUrl.text, 'jumpUrl.text', 10);
       }
       await guarded(() =>
@@ -190,7 +204,9 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
           response_content: reply.text,
           ...(reply.imageMediaIds.length > 0 ? { response_images: reply.imageMediaIds } : {}),
           ...(reply.jumpUrl ? { jump_url: reply.jumpUrl.url, jump_url_text: reply.jumpUrl.text } : {}),
-          ...(reply.miniProgram ? { mini_program_jump_info: { appid: reply.miniProgram.appId, path: reply.miniProgram.path, text: reply.miniProgram.text } } : {}),
+          ...(reply.miniProgram
+            ? { mini_program_jump_info: { appid: reply.miniProgram.appId, path: reply.miniProgram.path, text: reply.miniProgram.text } }
+            : {}),
         }),
       );
     },
@@ -199,9 +215,14 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
       requireCapability('IMMEDIATE_REPLY');
       checkComplaintId(complaintId);
       if (input.message.blocks.length === 0) throw new ValidationError('The message needs at least one block', 'message.blocks');
-      if (!/^[\x21-\x7e]{1,128}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey must be 1 to 128 printable ASCII characters', 'idempotencyKey');
+      if (!/^[\x21-\x7e]{1,128}$/.test(input.idempotencyKey))
+        throw new ValidationError('idempotencyKey must be 1 to 128 printable ASCII characters', 'idempotencyKey');
       return guarded(async () => {
-        const answer = await client.replyImmediately(complaintId, { complainted_mchid: mchid, message: messageToWire(input.message), idempotent_id: input.idempotencyKey });
+        const answer = await client.replyImmediately(complaintId, {
+          complainted_mchid: mchid,
+          message: messageToWire(input.message),
+          idempotent_id: input.idempotencyKey,
+        });
         return { logId: answer.log_id };
       });
     },
@@ -227,7 +248,8 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
       if (input.remark !== null && [...input.remark].length > 200) throw new ValidationError('remark is longer than 200 characters', 'remark');
       const remark = input.remark === null ? {} : { remark: input.remark };
       if (input.action === 'APPROVE') {
-        if (!Number.isInteger(input.launchRefundDay) || input.launchRefundDay < 0) throw new ValidationError('launchRefundDay must be 0 or more working days', 'launchRefundDay');
+        if (!Number.isInteger(input.launchRefundDay) || input.launchRefundDay < 0)
+          throw new ValidationError('launchRefundDay must be 0 or more working days', 'launchRefundDay');
         await guarded(() => client.updateRefundProgress(complaintId, { action: 'APPROVE', launch_refund_day: input.launchRefundDay, ...remark }));
         return;
       }

@@ -147,7 +147,13 @@ async function* checkedImage(source: AsyncIterable<Buffer>, maxBytes: number): A
   let checked = false;
   for await (const chunk of cappedStream(source, maxBytes, () => imageTooLarge(maxBytes, null))) {
     if (!checked) {
-      if (detectImageType(chunk) === null) throw new ProviderError('The media answer is not an image', { provider: PROVIDER, providerCode: 'MEDIA_NOT_IMAGE', httpStatus: null, retryable: false });
+      if (detectImageType(chunk) === null)
+        throw new ProviderError('The media answer is not an image', {
+          provider: PROVIDER,
+          providerCode: 'MEDIA_NOT_IMAGE',
+          httpStatus: null,
+          retryable: false,
+        });
       checked = true;
     }
     yield chunk;
@@ -249,7 +255,12 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
   /** `written`: the answer is to a write, which a malformed answer leaves applied or not. */
   function parse<T extends z.ZodType>(schema: T, body: Buffer, what: string, written = false): z.infer<T> {
     const malformed = (problem: string): Error => {
-      const error = new ProviderError(`WeChat Pay ${what} answer ${problem}`, { provider: PROVIDER, providerCode: 'MALFORMED_ANSWER', httpStatus: 200, retryable: false });
+      const error = new ProviderError(`WeChat Pay ${what} answer ${problem}`, {
+        provider: PROVIDER,
+        providerCode: 'MALFORMED_ANSWER',
+        httpStatus: 200,
+        retryable: false,
+      });
       return written ? outcomeUnknown(PROVIDER, error) : error;
     };
     let json: unknown;

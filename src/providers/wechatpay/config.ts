@@ -22,7 +22,10 @@ export const wechatPayAccountInput = z.strictObject({
   capabilities: capabilitySwitches.optional(),
   /** Calls per minute per endpoint group where they differ from the published ones, e.g. `{"list": 300}`. */
   limits: z
-    .partialRecord(z.enum(QUOTA_NAMES), z.int('must be a whole number of calls per minute').min(7, 'must be at least 7 (a minute is counted in 7 windows)').max(100_000))
+    .partialRecord(
+      z.enum(QUOTA_NAMES),
+      z.int('must be a whole number of calls per minute').min(7, 'must be at least 7 (a minute is counted in 7 windows)').max(100_000),
+    )
     .optional(),
   /** How long a call may wait for its budget before it fails with RATE_LIMITED. */
   maxQueueMs: z.int().min(0).max(120_000).optional(),

@@ -1,11 +1,4 @@
-import {
-  ForbiddenError,
-  NotFoundError,
-  ProviderError,
-  RateLimitedError,
-  ValidationError,
-  type GatewayError,
-} from '../../domain/errors.js';
+import { ForbiddenError, NotFoundError, ProviderError, RateLimitedError, ValidationError, type GatewayError } from '../../domain/errors.js';
 import { DecryptionError, ImageRejectedError, MalformedNotificationError, type WechatPayProtocolError } from './protocol/errors.js';
 
 export interface WechatPayErrorAnswer {
@@ -58,5 +51,9 @@ export function fromProtocolError(error: WechatPayProtocolError, source: 'answer
     return new ForbiddenError(`Notification not accepted: ${error.message}`);
   }
   if (error instanceof ImageRejectedError) return new ValidationError(error.message, 'file');
-  return new ProviderError(`WeChat Pay answer rejected: ${error.message}`, { provider: 'WECHAT_PAY', providerCode: error.code, httpStatus: null, retryable: false }, { cause: error });
+  return new ProviderError(
+    `WeChat Pay answer rejected: ${error.message}`,
+    { provider: 'WECHAT_PAY', providerCode: error.code, httpStatus: null, retryable: false },
+    { cause: error },
+  );
 }

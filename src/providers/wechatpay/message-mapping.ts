@@ -34,23 +34,46 @@ function invalidFromWire(info: WireInvalidInfo | undefined): InvalidInfo | null 
 function blockFromWire(block: WireMessageBlock): MessageBlock | null {
   switch (block.type) {
     case 'TEXT':
-      return block.text ? { kind: 'TEXT', text: block.text.text, color: block.text.color === 'SECONDARY' ? 'SECONDARY' : block.text.color === 'DEFAULT' ? 'DEFAULT' : null, bold: block.text.is_bold ?? false } : null;
+      return block.text
+        ? {
+            kind: 'TEXT',
+            text: block.text.text,
+            color: block.text.color === 'SECONDARY' ? 'SECONDARY' : block.text.color === 'DEFAULT' ? 'DEFAULT' : null,
+            bold: block.text.is_bold ?? false,
+          }
+        : null;
     case 'IMAGE':
       return block.image
-        ? { kind: 'IMAGE', mediaId: block.image.media_id, style: block.image.image_style_type === 'IMAGE_STYLE_TYPE_WIDE' ? 'WIDE' : block.image.image_style_type === 'IMAGE_STYLE_TYPE_NARROW' ? 'NARROW' : null }
+        ? {
+            kind: 'IMAGE',
+            mediaId: block.image.media_id,
+            style:
+              block.image.image_style_type === 'IMAGE_STYLE_TYPE_WIDE' ? 'WIDE' : block.image.image_style_type === 'IMAGE_STYLE_TYPE_NARROW' ? 'NARROW' : null,
+          }
         : null;
     case 'LINK':
-      return block.link ? { kind: 'LINK', text: block.link.text, action: actionFromWire(block.link.action), invalidInfo: invalidFromWire(block.link.invalid_info) } : null;
+      return block.link
+        ? { kind: 'LINK', text: block.link.text, action: actionFromWire(block.link.action), invalidInfo: invalidFromWire(block.link.invalid_info) }
+        : null;
     case 'FAQ_LIST':
-      return block.faq_list ? { kind: 'FAQ_LIST', faqs: block.faq_list.faqs.map((faq) => ({ faqId: faq.faq_id, title: faq.faq_title, action: actionFromWire(faq.action) })) } : null;
+      return block.faq_list
+        ? { kind: 'FAQ_LIST', faqs: block.faq_list.faqs.map((faq) => ({ faqId: faq.faq_id, title: faq.faq_title, action: actionFromWire(faq.action) })) }
+        : null;
     case 'BUTTON':
-      return block.button ? { kind: 'BUTTON', text: block.button.text, action: actionFromWire(block.button.action), invalidInfo: invalidFromWire(block.button.invalid_info) } : null;
+      return block.button
+        ? { kind: 'BUTTON', text: block.button.text, action: actionFromWire(block.button.action), invalidInfo: invalidFromWire(block.button.invalid_info) }
+        : null;
     case 'BUTTON_GROUP':
       return block.button_group
         ? {
             kind: 'BUTTON_GROUP',
             buttons: block.button_group.buttons.map((button) => ({ text: button.text, action: actionFromWire(button.action) })),
-            layout: block.button_group.button_layout === 'LAYOUT_HORIZONTAL' ? 'HORIZONTAL' : block.button_group.button_layout === 'LAYOUT_VERTICAL' ? 'VERTICAL' : null,
+            layout:
+              block.button_group.button_layout === 'LAYOUT_HORIZONTAL'
+                ? 'HORIZONTAL'
+                : block.button_group.button_layout === 'LAYOUT_VERTICAL'
+                  ? 'VERTICAL'
+                  : null,
             invalidInfo: invalidFromWire(block.button_group.invalid_info),
           }
         : null;
@@ -71,13 +94,21 @@ function actionToWire(action: ClickAction): WireClickAction {
   const id = action.actionId === null ? {} : { action_id: action.actionId };
   switch (action.kind) {
     case 'SEND_MESSAGE':
-      return { action_type: 'ACTION_TYPE_SEND_MESSAGE', message_info: { content: action.content, ...(action.customData === null ? {} : { custom_data: action.customData }) }, ...id };
+      return {
+        action_type: 'ACTION_TYPE_SEND_MESSAGE',
+        message_info: { content: action.content, ...(action.customData === null ? {} : { custom_data: action.customData }) },
+        ...id,
+      };
     case 'JUMP_URL':
       return { action_type: 'ACTION_TYPE_JUMP_URL', jump_url: action.url, ...id };
     case 'JUMP_MINI_PROGRAM':
       return {
         action_type: 'ACTION_TYPE_JUMP_MINI_PROGRAM',
-        mini_program_jump_info: { appid: action.appId, ...(action.path === null ? {} : { path: action.path }), ...(action.text === null ? {} : { text: action.text }) },
+        mini_program_jump_info: {
+          appid: action.appId,
+          ...(action.path === null ? {} : { path: action.path }),
+          ...(action.text === null ? {} : { text: action.text }),
+        },
         ...id,
       };
     case 'UNKNOWN':
@@ -87,7 +118,12 @@ function actionToWire(action: ClickAction): WireClickAction {
 
 function invalidToWire(info: InvalidInfo | null): { invalid_info?: WireInvalidInfo } {
   if (info === null) return {};
-  return { invalid_info: { ...(info.expiresAt === null ? {} : { expired_time: info.expiresAt }), ...(info.multiClickable === null ? {} : { multi_clickable: info.multiClickable }) } };
+  return {
+    invalid_info: {
+      ...(info.expiresAt === null ? {} : { expired_time: info.expiresAt }),
+      ...(info.multiClickable === null ? {} : { multi_clickable: info.multiClickable }),
+    },
+  };
 }
 
 function blockToWire(block: MessageBlock): WireMessageBlock {

@@ -11,7 +11,12 @@ import { complaintNotificationSchema } from './wire.js';
  * The webhook receiver of one WeChat Pay account: verifies and opens the notification, then names
  * the merchant that owns the complaint (a service provider's URL hears all its sub-merchants).
  */
-export function createWechatPayReceiver(client: WechatPayClient, verifier: Verifier, apiV3Key: string, merchants: readonly { mchid: string }[]): NotificationReceiver {
+export function createWechatPayReceiver(
+  client: WechatPayClient,
+  verifier: Verifier,
+  apiV3Key: string,
+  merchants: readonly { mchid: string }[],
+): NotificationReceiver {
   // A notification names the complaint only; a service provider's URL hears all its sub-merchants,
   // configured here or not, so only a direct merchant's notification is known to be its own.
   const direct = merchants.length === 1 && merchants[0]?.mchid === client.mchid;
@@ -36,14 +41,17 @@ export function createWechatPayReceiver(client: WechatPayClient, verifier: Verif
       const merchantNo = await merchantOf(resource.data.complaint_id);
       return {
         acknowledgement: { status: 204, contentType: 'application/json', body: '' },
-        events: merchantNo === null ? [] : [
-          {
-            notificationId: opened.id,
-            complaint: { provider: 'WECHAT_PAY', merchantNo, complaintId: resource.data.complaint_id },
-            actionType: resource.data.action_type,
-            providerTime: opened.createTime,
-          },
-        ],
+        events:
+          merchantNo === null
+            ? []
+            : [
+                {
+                  notificationId: opened.id,
+                  complaint: { provider: 'WECHAT_PAY', merchantNo, complaintId: resource.data.complaint_id },
+                  actionType: resource.data.action_type,
+                  providerTime: opened.createTime,
+                },
+              ],
       };
     },
   };

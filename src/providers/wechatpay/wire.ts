@@ -16,9 +16,7 @@ export const complaintInfoSchema = z.object({
   complainted_mchid: z.string().optional(),
   payer_phone: z.string().optional(),
   payer_openid: z.string().optional(),
-  complaint_order_info: z
-    .array(z.object({ transaction_id: z.string().optional(), out_trade_no: z.string(), amount: z.number().int() }))
-    .optional(),
+  complaint_order_info: z.array(z.object({ transaction_id: z.string().optional(), out_trade_no: z.string(), amount: z.number().int() })).optional(),
   service_order_info: z.array(z.record(z.string(), z.unknown())).optional(),
   complaint_media_list: z.array(complaintMedia).optional(),
   complaint_full_refunded: z.boolean().optional(),

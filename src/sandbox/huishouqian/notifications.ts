@@ -36,23 +36,38 @@ export function createNotifier(options: NotifierOptions): Notifier {
   return {
     send(target, complaintId, actionType) {
       const signContent = JSON.stringify({ actionType, complaintId, notifyId: `N${clock.now()}${String(++sequence).padStart(6, '0')}` });
-      const fields: Record<string, string> = { method: 'COMPLAINT_NOTIFY', version: '1.0', format: 'JSON', merchantNo: target.merchantNo, signType: 'RSA2', signContent };
+      const fields: Record<string, string> = {
+        method: 'COMPLAINT_NOTIFY',
+        version: '1.0',
+        format: 'JSON',
+        merchantNo: target.merchantNo,
+        signType: 'RSA2',
+        signContent,
+      };
       fields['sign'] = signNotification(fields, target.signKey, platformKey);
       const body = new URLSearchParams(fields).toString();
       const attempt = async (index: number): Promise<void> => {
         let acknowledged = false;
         try {
-          const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
+          const response = await fetch(target.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body,
+            signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+          });
           acknowledged = response.ok && (await response.text()).trim() === 'SUCCESS';
         } catch {
           acknowledged = false;
         }
         const delay = NOTIFICATION_RETRY_SCHEDULE_SECONDS[index];
         if (acknowledged || delay === undefined || closed) return;
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          void attempt(index + 1);
-        }, delay * 1000 * timeScale);
+        const timer = setTimeout(
+          () => {
+            timers.delete(timer);
+            void attempt(index + 1);
+          },
+          delay * 1000 * timeScale,
+        );
         timers.add(timer);
       };
       void attempt(0);

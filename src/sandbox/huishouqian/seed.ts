@@ -32,12 +32,35 @@ export function seedComplaints(merchantNos: readonly string[], nowMs: number): S
       const state = STATES[i % 3] ?? 'PENDING';
       const stamp = beijingStamp(at);
       const complaintId = `2002${String(m)}${stamp}${String(next() % 1_000_000_000).padStart(8, '0')}`.slice(0, 27).padEnd(27, '0');
-      const history = [{ logId: `3002${complaintId.slice(4)}01`, operator: '投诉人', operateTime: stamp, operateType: 'USER_CREATE_COMPLAINT', operateDetails: '用户提交投诉', imageList: [] }];
+      const history = [
+        {
+          logId: `3002${complaintId.slice(4)}01`,
+          operator: '投诉人',
+          operateTime: stamp,
+          operateType: 'USER_CREATE_COMPLAINT',
+          operateDetails: '用户提交投诉',
+          imageList: [],
+        },
+      ];
       if (state !== 'PENDING') {
-        history.push({ logId: `3002${complaintId.slice(4)}02`, operator: '商户', operateTime: beijingStamp(at + 3_600_000), operateType: 'MERCHANT_RESPONSE', operateDetails: '您好，已为您核实处理', imageList: [] });
+        history.push({
+          logId: `3002${complaintId.slice(4)}02`,
+          operator: '商户',
+          operateTime: beijingStamp(at + 3_600_000),
+          operateType: 'MERCHANT_RESPONSE',
+          operateDetails: '您好，已为您核实处理',
+          imageList: [],
+        });
       }
       if (state === 'PROCESSED') {
-        history.push({ logId: `3002${complaintId.slice(4)}03`, operator: '商户', operateTime: beijingStamp(at + 7_200_000), operateType: 'MERCHANT_CONFIRM_COMPLETE', operateDetails: '', imageList: [] });
+        history.push({
+          logId: `3002${complaintId.slice(4)}03`,
+          operator: '商户',
+          operateTime: beijingStamp(at + 7_200_000),
+          operateType: 'MERCHANT_CONFIRM_COMPLETE',
+          operateDetails: '',
+          imageList: [],
+        });
       }
       out.push({
         complaintId,

@@ -91,7 +91,9 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
     if (tamper) sign = `${sign.slice(0, -2)}${sign.endsWith('00') ? '11' : '00'}`;
     response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
     // `success` as the JSON boolean of the documented example (spec 4, OPEN 2).
-    response.end(JSON.stringify({ success: body.success, errorCode: body.errorCode ?? null, errorMsg: body.errorMsg ?? null, result: body.result ?? null, sign }));
+    response.end(
+      JSON.stringify({ success: body.success, errorCode: body.errorCode ?? null, errorMsg: body.errorMsg ?? null, result: body.result ?? null, sign }),
+    );
   };
 
   /** `byPath` undefined: the generic path, where the envelope's `method` names the endpoint. */
@@ -100,7 +102,8 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
     const merchant = merchants.get(fields['merchantNo'] ?? '');
     if (merchant === undefined) return answer(response, undefined, { success: false, errorCode: '130005', errorMsg: '商户号不存在' });
     const { merchantNo } = merchant;
-    if (!verifyRequestSign(fields, merchant.signKey, merchant.publicKey)) return answer(response, merchantNo, { success: false, errorCode: '130002', errorMsg: '验签失败' });
+    if (!verifyRequestSign(fields, merchant.signKey, merchant.publicKey))
+      return answer(response, merchantNo, { success: false, errorCode: '130002', errorMsg: '验签失败' });
     const endpoint = byPath ?? endpointForMethod(fields['method']);
     if (endpoint === undefined) return answer(response, merchantNo, { success: false, errorCode: '130002', errorMsg: 'method 参数校验失败' });
     counts[endpoint] = (counts[endpoint] ?? 0) + 1;

@@ -86,7 +86,13 @@ export class SandboxState {
 
   reply(complaint: SandboxComplaint, content: string, fileIds: readonly string[]): void {
     if (fileIds.some((id) => !this.uploads.has(id))) throw invalidParameter('图片不存在');
-    this.#append(complaint, 'MERCHANT_RESPONSE', '商户', content, fileIds.map((id) => `${MEDIA_URL_BASE}${id}`));
+    this.#append(
+      complaint,
+      'MERCHANT_RESPONSE',
+      '商户',
+      content,
+      fileIds.map((id) => `${MEDIA_URL_BASE}${id}`),
+    );
     if (complaint.complaintState === 'PENDING') complaint.complaintState = 'PROCESSING';
     complaint.incomingUserResponse = 0;
     this.#options.onAction(complaint, 'MERCHANT_RESPONSE');

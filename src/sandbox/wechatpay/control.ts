@@ -40,7 +40,8 @@ function fileComplaintInput(state: SandboxState, body: Record<string, unknown>):
   const needImmediate = body['need_immediate_service'];
   if (needImmediate !== undefined && typeof needImmediate !== 'boolean') throw paramError('need_immediate_service must be a boolean');
   const tags = body['user_tag_list'];
-  if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => tag !== 'TRUSTED' && tag !== 'HIGH_RISK'))) throw paramError('user_tag_list: TRUSTED | HIGH_RISK');
+  if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => tag !== 'TRUSTED' && tag !== 'HIGH_RISK')))
+    throw paramError('user_tag_list: TRUSTED | HIGH_RISK');
   const input: FileComplaintInput = { complaintedMchid: mchid };
   const detail = optionalString(body, 'complaint_detail');
   const description = optionalString(body, 'problem_description');

@@ -40,7 +40,11 @@ function hexSerial(): string {
 }
 
 /** Fresh keys for one run: one RSA-2048 key per calling merchant, the platform key and two certificates. */
-export async function createWechatPaySandboxKeyring(merchants: readonly SandboxMerchant[], keyMode: 'public-key' | 'certificate', now: Date): Promise<WechatPaySandboxKeyring> {
+export async function createWechatPaySandboxKeyring(
+  merchants: readonly SandboxMerchant[],
+  keyMode: 'public-key' | 'certificate',
+  now: Date,
+): Promise<WechatPaySandboxKeyring> {
   const callerIds = [...new Set(merchants.map((merchant) => merchant.spMchid ?? merchant.mchid))];
   const [platform, certA, certB, ...callerPairs] = await Promise.all([rsaKeyPair(), rsaKeyPair(), rsaKeyPair(), ...callerIds.map(() => rsaKeyPair())]);
   if (platform === undefined || certA === undefined || certB === undefined) throw new Error('key generation failed');

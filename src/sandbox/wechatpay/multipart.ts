@@ -53,7 +53,12 @@ export function parseMultipart(body: Buffer, headers: IncomingHttpHeaders): Mult
       }
     }
     if (name === undefined) throw paramError('multipart 分段缺少 name');
-    parts.push({ name, ...(filename === undefined ? {} : { filename }), ...(partType === undefined ? {} : { contentType: partType }), data: part.subarray(headerEnd + separator) });
+    parts.push({
+      name,
+      ...(filename === undefined ? {} : { filename }),
+      ...(partType === undefined ? {} : { contentType: partType }),
+      data: part.subarray(headerEnd + separator),
+    });
     position = next;
   }
   return parts;

@@ -35,8 +35,10 @@ function clickAction(value: unknown, path: string): void {
   const action = object(value, path);
   const type = action['action_type'];
   if (type === 'ACTION_TYPE_JUMP_URL') requireHttpsUrl(action['jump_url'], `${path}.jump_url`);
-  else if (type === 'ACTION_TYPE_JUMP_MINI_PROGRAM') requireText(object(action['mini_program_jump_info'], `${path}.mini_program_jump_info`)['appid'], `${path}.mini_program_jump_info.appid`, 64);
-  else if (type === 'ACTION_TYPE_SEND_MESSAGE') requireText(object(action['message_info'], `${path}.message_info`)['content'], `${path}.message_info.content`, 200);
+  else if (type === 'ACTION_TYPE_JUMP_MINI_PROGRAM')
+    requireText(object(action['mini_program_jump_info'], `${path}.mini_program_jump_info`)['appid'], `${path}.mini_program_jump_info.appid`, 64);
+  else if (type === 'ACTION_TYPE_SEND_MESSAGE')
+    requireText(object(action['message_info'], `${path}.message_info`)['content'], `${path}.message_info.content`, 200);
   else throw paramError(`${path}.action_type 取值错误`);
 }
 

@@ -80,10 +80,13 @@ export class Notifier {
       }
       const waitSeconds = NOTIFICATION_RETRY_SCHEDULE_SECONDS[retry];
       if (waitSeconds === undefined || this.#closed) return;
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        this.#attempt(url, body, retry + 1, duplicate);
-      }, waitSeconds * 1000 * this.#options.timeScale);
+      const timer = setTimeout(
+        () => {
+          this.#timers.delete(timer);
+          this.#attempt(url, body, retry + 1, duplicate);
+        },
+        waitSeconds * 1000 * this.#options.timeScale,
+      );
       this.#timers.add(timer);
     });
   }

@@ -35,10 +35,7 @@ export interface RouteRequest {
   headers: IncomingHttpHeaders;
 }
 
-export type RouteResult =
-  | { status: 200; json: unknown }
-  | { status: 204 }
-  | { status: 200; media: { bytes: Buffer; contentType: string } };
+export type RouteResult = { status: 200; json: unknown } | { status: 204 } | { status: 200; media: { bytes: Buffer; contentType: string } };
 
 export interface Route {
   name: EndpointName;

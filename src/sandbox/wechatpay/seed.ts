@@ -38,17 +38,37 @@ function createRandom(seed: number): () => number {
 
 const TEXTS: Record<string, { description: string; details: string[]; type: 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS' }[]> = {
   '1900000101': [
-    { type: 'REFUND', description: '申请退款', details: ['外卖送到时果切已经变质，有异味，要求全额退款。', '下单后等了两个小时还没送到，取消订单不给退款。', '收到的榴莲重量明显不足，称了只有一半，申请退差价。'] },
+    {
+      type: 'REFUND',
+      description: '申请退款',
+      details: [
+        '外卖送到时果切已经变质，有异味，要求全额退款。',
+        '下单后等了两个小时还没送到，取消订单不给退款。',
+        '收到的榴莲重量明显不足，称了只有一半，申请退差价。',
+      ],
+    },
     { type: 'SERVICE_NOT_WORK', description: '会员权益未生效', details: ['充值了年卡会员，下单时优惠没有生效。', '买了月卡，门店说系统查不到我的会员。'] },
     { type: 'OTHERS', description: '商品/服务问题', details: ['店员服务态度很差，打电话也没人接。', '发票一直开不出来，客服说再等等。'] },
   ],
   '1900000102': [
-    { type: 'REFUND', description: '申请退款', details: ['打车时司机绕路，多收了二十多块，要求退还差价。', '订单已取消但还是扣了费，请退款。', '重复扣款两次，只坐了一趟车。'] },
+    {
+      type: 'REFUND',
+      description: '申请退款',
+      details: ['打车时司机绕路，多收了二十多块，要求退还差价。', '订单已取消但还是扣了费，请退款。', '重复扣款两次，只坐了一趟车。'],
+    },
     { type: 'SERVICE_NOT_WORK', description: '优惠券无法使用', details: ['领的出行券付款时用不了，提示不符合条件。', '开通了自动续费但权益一直没到账。'] },
     { type: 'OTHERS', description: '其他问题', details: ['司机态度恶劣，还辱骂乘客。', '行程结束后一直显示未支付，反复催缴。'] },
   ],
   '1900000301': [
-    { type: 'REFUND', description: '申请退款', details: ['充电宝已经归还，但是一直在计费，扣了99元押金。', '充电宝根本充不进电，用了五分钟就还了，还收了一小时费用。', '归还时机柜显示已满，只能带走，结果扣了全额。'] },
+    {
+      type: 'REFUND',
+      description: '申请退款',
+      details: [
+        '充电宝已经归还，但是一直在计费，扣了99元押金。',
+        '充电宝根本充不进电，用了五分钟就还了，还收了一小时费用。',
+        '归还时机柜显示已满，只能带走，结果扣了全额。',
+      ],
+    },
     { type: 'SERVICE_NOT_WORK', description: '免押服务未生效', details: ['开通了免押金租借，还是被冻结了押金。'] },
     { type: 'OTHERS', description: '其他问题', details: ['附近的机柜都坏了，无法归还。', '客服电话一直占线。'] },
   ],
@@ -58,7 +78,12 @@ const TEXTS: Record<string, { description: string; details: string[]; type: 'REF
   ],
 };
 
-const MERCHANT_REPLIES = ['您好，已经收到您的反馈，我们正在核实，请耐心等待。', '非常抱歉给您带来不便，已为您安排退款，预计1-3个工作日到账。', '您好，经核实订单正常，如有疑问请联系客服 400-820-8820。', '已联系门店处理，稍后会有专人与您联系。'];
+const MERCHANT_REPLIES = [
+  '您好，已经收到您的反馈，我们正在核实，请耐心等待。',
+  '非常抱歉给您带来不便，已为您安排退款，预计1-3个工作日到账。',
+  '您好，经核实订单正常，如有疑问请联系客服 400-820-8820。',
+  '已联系门店处理，稍后会有专人与您联系。',
+];
 const USER_REPLIES = ['好的，请尽快处理。', '已经三天了还没有结果，请给个说法。', '收到，谢谢。', '退款什么时候能到账？'];
 const DAY_MS = 86_400_000;
 
@@ -93,10 +118,24 @@ export function createSeed(nowMs: number): SeedData {
       const log = (operator: string, operateType: string, operateDetails: string, imageIds: string[] = []): void => {
         logSequence += 1;
         at += Math.floor(random() * 6 * 3_600_000) + 60_000;
-        history.push({ logId: `3002${day.replaceAll('-', '')}${String(900_000_000_000_000 + logSequence)}`, operator, operateTime: Math.min(at, anchor), operateType, operateDetails, imageIds });
+        history.push({
+          logId: `3002${day.replaceAll('-', '')}${String(900_000_000_000_000 + logSequence)}`,
+          operator,
+          operateTime: Math.min(at, anchor),
+          operateType,
+          operateDetails,
+          imageIds,
+        });
       };
       const userMedia = random() < 0.5 ? [newMedia(), ...(random() < 0.3 ? [newMedia()] : [])] : [];
-      history.push({ logId: `3002${day.replaceAll('-', '')}${String(800_000_000_000_000 + complaints.length)}`, operator: '投诉人', operateTime: complaintTime, operateType: 'USER_CREATE_COMPLAINT', operateDetails: detail, imageIds: userMedia });
+      history.push({
+        logId: `3002${day.replaceAll('-', '')}${String(800_000_000_000_000 + complaints.length)}`,
+        operator: '投诉人',
+        operateTime: complaintTime,
+        operateType: 'USER_CREATE_COMPLAINT',
+        operateDetails: detail,
+        imageIds: userMedia,
+      });
       log('微信支付', 'USER_CREATE_COMPLAINT_SYSTEM_MESSAGE', '用户发起投诉，请商户尽快处理');
       const operationMedia: string[] = [];
       let refundDecision: 'APPROVE' | 'REJECT' | undefined;
@@ -139,7 +178,9 @@ export function createSeed(nowMs: number): SeedData {
         state,
         complaintedMchid: merchant.mchid,
         ...(phone === undefined ? {} : { payerPhone: phone }),
-        payerOpenid: `oUpF8u${Math.floor(random() * 1e12).toString(36).padStart(8, 'x')}AJO_M2pxb1Q9zN${serial}`,
+        payerOpenid: `oUpF8u${Math.floor(random() * 1e12)
+          .toString(36)
+          .padStart(8, 'x')}AJO_M2pxb1Q9zN${serial}`,
         orders: [{ transaction_id: `4200${date}${String(Math.floor(random() * 1e16)).padStart(16, '0')}`, out_trade_no: `SH${date}${serial}`, amount }],
         userMedia,
         operationMedia,
@@ -157,7 +198,11 @@ export function createSeed(nowMs: number): SeedData {
                 type: 'SHARE_POWER_TYPE',
                 share_power_info: {
                   return_time: `${beijingDate(complaintTime + 3_600_000)}T${String(10 + Math.floor(random() * 10))}:15:00+08:00`,
-                  return_address_info: { return_address: pick(['成都市武侯区天府大道北段1700号环球中心', '成都市锦江区春熙路步行街98号', '成都市高新区交子大道177号']), longitude: '104.06', latitude: '30.57' },
+                  return_address_info: {
+                    return_address: pick(['成都市武侯区天府大道北段1700号环球中心', '成都市锦江区春熙路步行街98号', '成都市高新区交子大道177号']),
+                    longitude: '104.06',
+                    latitude: '30.57',
+                  },
                   is_returned_to_same_machine: random() < 0.5,
                 },
               },

@@ -139,7 +139,12 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     },
     baseUrl: () => baseUrl,
   };
-  const routes = [...createComplaintRoutes(context), ...createFeedbackRoutes(context), ...createNotificationUrlRoutes(context), ...createImageRoutes(context)].map(compile);
+  const routes = [
+    ...createComplaintRoutes(context),
+    ...createFeedbackRoutes(context),
+    ...createNotificationUrlRoutes(context),
+    ...createImageRoutes(context),
+  ].map(compile);
 
   function respond(request: IncomingMessage, response: ServerResponse, result: RouteResult, tamper: boolean): void {
     if ('media' in result) {
@@ -199,7 +204,14 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
       return;
     }
     if (applied.status !== null) {
-      const code = applied.status >= 500 ? (applied.status === 500 ? 'SYSTEM_ERROR' : 'SERVICE_UNAVAILABLE') : applied.status === 429 ? 'RATELIMIT_EXCEEDED' : 'INVALID_REQUEST';
+      const code =
+        applied.status >= 500
+          ? applied.status === 500
+            ? 'SYSTEM_ERROR'
+            : 'SERVICE_UNAVAILABLE'
+          : applied.status === 429
+            ? 'RATELIMIT_EXCEEDED'
+            : 'INVALID_REQUEST';
       if (applied.status === 429) response.setHeader('Retry-After', '1');
       throw new SandboxApiError(applied.status, code, '注入的故障（sandbox fault）');
     }
@@ -212,7 +224,13 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
       }
     }
     const params = Object.fromEntries(keys.map((key, index) => [key, matched.match[index + 1] ?? '']));
-    const result = route.handle({ caller, params, query: new URLSearchParams(queryStart === -1 ? '' : target.slice(queryStart + 1)), body, headers: request.headers });
+    const result = route.handle({
+      caller,
+      params,
+      query: new URLSearchParams(queryStart === -1 ? '' : target.slice(queryStart + 1)),
+      body,
+      headers: request.headers,
+    });
     if (applied.answerDelayMs > 0) await sleep(applied.answerDelayMs);
     if (applied.dropAnswer) {
       request.socket.destroy();

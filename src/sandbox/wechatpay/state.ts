@@ -135,7 +135,12 @@ export class SandboxState {
       immediateReplies: new Map(),
     };
     this.#append(complaint, { operator: '投诉人', operateType: 'USER_CREATE_COMPLAINT', operateDetails: complaint.detail, imageIds: [...complaint.userMedia] });
-    this.#append(complaint, { operator: '微信支付', operateType: 'USER_CREATE_COMPLAINT_SYSTEM_MESSAGE', operateDetails: '用户发起投诉，请商户尽快处理', imageIds: [] });
+    this.#append(complaint, {
+      operator: '微信支付',
+      operateType: 'USER_CREATE_COMPLAINT_SYSTEM_MESSAGE',
+      operateDetails: '用户发起投诉，请商户尽快处理',
+      imageIds: [],
+    });
     this.complaints.set(complaint.complaintId, complaint);
     this.#emit(complaint, 'CREATE_COMPLAINT');
     return complaint;
@@ -205,7 +210,11 @@ export class SandboxState {
   }
 
   /** APPROVE: the refund is launched; with launch_refund_day 0 it arrives at once and the complaint is processed. REJECT: processed. */
-  updateRefundProgress(caller: string, complaint: ComplaintRecord, decision: { action: 'APPROVE'; launchRefundDay: number } | { action: 'REJECT'; reason: string; mediaIds: string[] }): void {
+  updateRefundProgress(
+    caller: string,
+    complaint: ComplaintRecord,
+    decision: { action: 'APPROVE'; launchRefundDay: number } | { action: 'REJECT'; reason: string; mediaIds: string[] },
+  ): void {
     if (complaint.problemType !== 'REFUND') throw invalidRequest('该投诉单不是申请退款类投诉');
     if (complaint.state === 'PROCESSED' || complaint.refundDecision !== undefined) throw invalidRequest('该投诉单的退款申请已处理');
     if (decision.action === 'REJECT') {
@@ -218,7 +227,12 @@ export class SandboxState {
     }
     complaint.refundDecision = 'APPROVE';
     if (complaint.state === 'PENDING') complaint.state = 'PROCESSING';
-    this.#append(complaint, { operator: '商户', operateType: 'MERCHANT_APPROVE_REFUND', operateDetails: `同意退款，预计 ${decision.launchRefundDay} 个工作日内发起`, imageIds: [] });
+    this.#append(complaint, {
+      operator: '商户',
+      operateType: 'MERCHANT_APPROVE_REFUND',
+      operateDetails: `同意退款，预计 ${decision.launchRefundDay} 个工作日内发起`,
+      imageIds: [],
+    });
     this.#emit(complaint, 'MERCHANT_APPROVE_REFUND');
     if (decision.launchRefundDay === 0) {
       complaint.fullRefunded = true;

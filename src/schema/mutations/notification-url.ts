@@ -104,9 +104,7 @@ async function changeUrl(
   try {
     url = await change(provider);
   } catch (error) {
-    await forget().catch((evictionError: unknown) =>
-      context.logger.error({ err: evictionError, merchant }, 'cache eviction after a failed mutation failed'),
-    );
+    await forget().catch((evictionError: unknown) => context.logger.error({ err: evictionError, merchant }, 'cache eviction after a failed mutation failed'));
     throw error;
   }
   await forget();

@@ -61,7 +61,9 @@ builder.mutationField('replyToComplaint', (t) =>
         },
         // The reply landed when the history shows the merchant's message with this text.
         landed: async (provider, complaint, sentAt) =>
-          (await historyHasEntry(provider, complaint, sentAt, (entry) => entry.operateType.raw === 'MERCHANT_RESPONSE' && entry.details === text)) ? undefined : null,
+          (await historyHasEntry(provider, complaint, sentAt, (entry) => entry.operateType.raw === 'MERCHANT_RESPONSE' && entry.details === text))
+            ? undefined
+            : null,
       });
       return { key };
     },

@@ -18,7 +18,14 @@ export interface RequestLimits {
  * blocks) is 8 levels, GraphiQL's own introspection query about 300 tokens, and a console may ask
  * for 50 complaints by alias in one operation (the loaders make that one upstream call each).
  */
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = { maxDepth: 10, maxAliases: 100, maxTokens: 2000, maxDirectives: 20, maxCost: 5000, maxUpstreamFields: 50 };
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
+  maxDepth: 10,
+  maxAliases: 100,
+  maxTokens: 2000,
+  maxDirectives: 20,
+  maxCost: 5000,
+  maxUpstreamFields: 50,
+};
 
 /**
  * graphql-armor's limits. Field suggestions ("did you mean ...") leak the schema when introspection
@@ -29,7 +36,9 @@ export function useRequestLimits(limits: RequestLimits, options: { blockFieldSug
   // which reaches the client as a code-less 200; armor's "Syntax Error:" prefix is not true here.
   const report = {
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+    ],
   };
   return EnvelopArmorPlugin({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, ...report },

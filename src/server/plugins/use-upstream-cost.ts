@@ -127,7 +127,8 @@ export function upstreamCost(schema: GraphQLSchema, document: DocumentNode, vari
   const selected = operationName ? operations.filter((operation) => operation.name?.value === operationName) : operations;
   let highest = 0;
   for (const operation of selected) {
-    const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    const root =
+      operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
     if (root === undefined || root === null) continue;
     const walk: Walk = { schema, fragments, variables, defaults: variableDefaults(operation) };
     highest = Math.max(highest, selectionCost(walk, operation.selectionSet, root, 1, new Set()));

@@ -1,13 +1,5 @@
 import type { ComplaintEvent } from '../../domain/events.js';
-import {
-  ForbiddenError,
-  GatewayError,
-  NotFoundError,
-  ProviderError,
-  UnsupportedError,
-  ValidationError,
-  type ProviderName,
-} from '../../domain/errors.js';
+import { ForbiddenError, GatewayError, NotFoundError, ProviderError, UnsupportedError, ValidationError, type ProviderName } from '../../domain/errors.js';
 import { EventLogError } from '../../events/event-log-error.js';
 import type { EventLog } from '../../events/event-log.js';
 import { systemClock, type Clock } from '../../providers/http/clock.js';
@@ -117,11 +109,7 @@ function acknowledge(received: ReceivedNotification): WebhookResponse {
  * The provider-independent intake: receiver (verify, decrypt) → event log (dedupe, append) →
  * onAccepted → the provider's acknowledgement. Nothing is stored unless the receiver accepted.
  */
-function createNotificationIntake(
-  provider: ProviderName,
-  options: NotificationWebhookOptions,
-  fail: FailureResponse,
-): WebhookHandler {
+function createNotificationIntake(provider: ProviderName, options: NotificationWebhookOptions, fail: FailureResponse): WebhookHandler {
   const { receivers, eventLog, onAccepted, logger, maxBodyBytes = DEFAULT_MAX_NOTIFICATION_BYTES, clock = systemClock } = options;
 
   return async (request) => {

@@ -17,7 +17,9 @@ const REQUEST_FIELDS = ['method', 'version', 'format', 'merchantNo', 'signType',
 
 /** `name=value` pairs in the given order, empty values skipped, the merchant key appended as `key`. */
 function signString(pairs: readonly (readonly [string, string | null | undefined])[], key: string): string {
-  return [...pairs.filter(([, value]) => value !== undefined && value !== null && value !== '').map(([name, value]) => `${name}=${value}`), `key=${key}`].join('&');
+  return [...pairs.filter(([, value]) => value !== undefined && value !== null && value !== '').map(([name, value]) => `${name}=${value}`), `key=${key}`].join(
+    '&',
+  );
 }
 
 /** RSA2: SHA256withRSA (PKCS#1 v1.5) over the UTF-8 text, lowercase hex. */
@@ -40,8 +42,21 @@ interface AnswerEnvelope {
 /** The answer's string: result and success, or errorCode, errorMsg and success (spec 3.1). */
 function answerSignString(answer: AnswerEnvelope, key: string): string {
   return answer.success
-    ? signString([['result', answer.result], ['success', 'true']], key)
-    : signString([['errorCode', answer.errorCode], ['errorMsg', answer.errorMsg], ['success', 'false']], key);
+    ? signString(
+        [
+          ['result', answer.result],
+          ['success', 'true'],
+        ],
+        key,
+      )
+    : signString(
+        [
+          ['errorCode', answer.errorCode],
+          ['errorMsg', answer.errorMsg],
+          ['success', 'false'],
+        ],
+        key,
+      );
 }
 
 let sandbox: HuishouqianSandbox;
@@ -93,7 +108,13 @@ async function post(method: Method, business: Record<string, unknown>, options: 
   const order = options.alphabetical === true ? [...REQUEST_FIELDS].sort() : REQUEST_FIELDS;
   const key = options.signKey ?? merchant.signKey;
   const privateKey = options.privateKey ?? createPrivateKey(merchant.privateKeyPem);
-  fields['sign'] = rsa2(signString(order.map((name) => [name, fields[name]] as const), key), privateKey);
+  fields['sign'] = rsa2(
+    signString(
+      order.map((name) => [name, fields[name]] as const),
+      key,
+    ),
+    privateKey,
+  );
   return fetch(`${sandbox.baseUrl}${options.path ?? PATHS[method]}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -111,7 +132,11 @@ async function call(method: Method, business: Record<string, unknown>, options: 
 }
 
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${sandbox.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(`${sandbox.baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await response.text();
   return { status: response.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
@@ -166,7 +191,10 @@ beforeEach(async () => {
 describe('the test signer itself', () => {
   it('reproduces the derived vectors of spec section 5 (request and answer)', () => {
     const tk = createPrivateKey(TK_PEM);
-    const request = signString(REQUEST_FIELDS.map((name) => [name, HSQ_REQUEST.envelope[name]] as const), HSQ_SIGN_KEY);
+    const request = signString(
+      REQUEST_FIELDS.map((name) => [name, HSQ_REQUEST.envelope[name]] as const),
+      HSQ_SIGN_KEY,
+    );
     expect(rsa2(request, tk)).toBe(HSQ_REQUEST.signature);
     const answer: AnswerEnvelope = { success: true, result: HSQ_RESPONSE.result, errorCode: null, errorMsg: null, sign: HSQ_RESPONSE.signature };
     expect(rsa2Verifies(answerSignString(answer, HSQ_SIGN_KEY), answer.sign, createPublicKey(tk))).toBe(true);
@@ -202,10 +230,20 @@ describe('request signatures', () => {
 
   it('refuses a form without a sign, and a changed signContent after signing', async () => {
     const merchant = first;
-    const body = new URLSearchParams({ method: 'COMPLAINT_QUERY', version: '1.0', format: 'JSON', merchantNo: merchant.merchantNo, signType: 'RSA2', signContent: '{}' });
+    const body = new URLSearchParams({
+      method: 'COMPLAINT_QUERY',
+      version: '1.0',
+      format: 'JSON',
+      merchantNo: merchant.merchantNo,
+      signType: 'RSA2',
+      signContent: '{}',
+    });
     const unsigned = (await (await fetch(`${sandbox.baseUrl}/complaint/query`, { method: 'POST', body })).json()) as AnswerEnvelope;
     expect(unsigned.errorCode).toBe('130002');
-    const signed = signString(REQUEST_FIELDS.map((name) => [name, body.get(name)] as const), merchant.signKey);
+    const signed = signString(
+      REQUEST_FIELDS.map((name) => [name, body.get(name)] as const),
+      merchant.signKey,
+    );
     body.set('sign', rsa2(signed, createPrivateKey(merchant.privateKeyPem)));
     body.set('signContent', '{"limit":1}');
     const changed = (await (await fetch(`${sandbox.baseUrl}/complaint/query`, { method: 'POST', body })).json()) as AnswerEnvelope;
@@ -244,7 +282,13 @@ describe('answers', () => {
 
   it('a result changed in transit does not verify', async () => {
     const { answer } = await call('COMPLAINT_QUERY', { ...LAST_30_DAYS, limit: 1 });
-    const changed = { ...answer, result: (answer.result ?? '').replace('"PENDING"', '"PROCESSED"').replace('"PROCESSING"', '"PROCESSED"').replace(/"amount":\d+/, '"amount":1') };
+    const changed = {
+      ...answer,
+      result: (answer.result ?? '')
+        .replace('"PENDING"', '"PROCESSED"')
+        .replace('"PROCESSING"', '"PROCESSED"')
+        .replace(/"amount":\d+/, '"amount":1'),
+    };
     expect(changed.result).not.toBe(answer.result);
     expect(rsa2Verifies(answerSignString(changed, first.signKey), answer.sign, platformKey)).toBe(false);
   });
@@ -263,11 +307,16 @@ describe('ownership and codes', () => {
     // A query by id sees only the caller's complaints: another's is simply not there.
     expect((await call('COMPLAINT_QUERY', { complaintId: foreign.complaintId, limit: 1 })).result).toMatchObject({ totalSize: 0, data: [] });
     // Nothing changed on the foreign complaint.
-    expect((await call('COMPLAINT_QUERY', { complaintId: foreign.complaintId, limit: 1 }, { as: second })).result['data']).toEqual([expect.objectContaining({ complaintState: foreign.complaintState })]);
+    expect((await call('COMPLAINT_QUERY', { complaintId: foreign.complaintId, limit: 1 }, { as: second })).result['data']).toEqual([
+      expect.objectContaining({ complaintState: foreign.complaintState }),
+    ]);
   });
 
   it('answers 130006 for a wrong agent merchant number and accepts the right one', async () => {
-    expect((await call('COMPLAINT_QUERY', { ...LAST_30_DAYS, limit: 5, agentMerchantNo: '999999999999' })).answer).toMatchObject({ success: false, errorCode: '130006' });
+    expect((await call('COMPLAINT_QUERY', { ...LAST_30_DAYS, limit: 5, agentMerchantNo: '999999999999' })).answer).toMatchObject({
+      success: false,
+      errorCode: '130006',
+    });
     const agent = await call('COMPLAINT_QUERY', { ...LAST_30_DAYS, limit: 5, agentMerchantNo: sandbox.keys.agentMerchantNo });
     expect(agent.answer.success).toBe(true);
     for (const c of agent.result['data'] as WireComplaint[]) expect(c).toMatchObject({ merchantNo: first.merchantNo, agentNo: sandbox.keys.agentMerchantNo });
@@ -326,7 +375,10 @@ describe('writes and files', () => {
     expect(reply.result).toEqual({ flag: true, respCode: '130000', respDesc: '受理成功' });
     const detail = await call('COMPLAINT_QUERY', { complaintId: pending.complaintId, limit: 1 });
     expect(detail.result['data']).toEqual([expect.objectContaining({ complaintState: 'PROCESSING', incomingUserResponse: 0 })]);
-    const history = (await call('COMPLAINT_QUERY_HISTORY', { complaintId: pending.complaintId, limit: 50 })).result['data'] as { operateType: string; imageList: string[] }[];
+    const history = (await call('COMPLAINT_QUERY_HISTORY', { complaintId: pending.complaintId, limit: 50 })).result['data'] as {
+      operateType: string;
+      imageList: string[];
+    }[];
     const entry = history.at(-1);
     expect(entry?.operateType).toBe('MERCHANT_RESPONSE');
     const mediaUrl = entry?.imageList[0];
@@ -339,14 +391,17 @@ describe('writes and files', () => {
 
   it('refuses five reply images (130009), an unknown image, an empty reply, a non-image (130008) and an oversized file (130007)', async () => {
     const pending = await anyComplaintOf(first, 'PENDING');
-    const reply = (images: unknown[], text = '您好') => call('COMPLAINT_COMMIT_RESPONSE', { complaintId: pending.complaintId, responseContent: text, responseImages: images });
+    const reply = (images: unknown[], text = '您好') =>
+      call('COMPLAINT_COMMIT_RESPONSE', { complaintId: pending.complaintId, responseContent: text, responseImages: images });
     expect((await reply(['1', '2', '3', '4', '5'])).answer.errorCode).toBe('130009');
     expect((await reply(['7999999999'])).answer.errorCode).toBe('130002');
     expect((await reply([], ' ')).answer.errorCode).toBe('130002');
     expect((await call('COMPLAINT_FILE_UPLOAD', { img: Buffer.from('not an image').toString('base64') })).answer.errorCode).toBe('130008');
     const large = Buffer.concat([png, Buffer.alloc(2 * 1024 * 1024)]);
     expect((await call('COMPLAINT_FILE_UPLOAD', { img: large.toString('base64') })).answer.errorCode).toBe('130007');
-    expect((await call('COMPLAINT_QUERY', { complaintId: pending.complaintId, limit: 1 })).result['data']).toEqual([expect.objectContaining({ complaintState: 'PENDING' })]);
+    expect((await call('COMPLAINT_QUERY', { complaintId: pending.complaintId, limit: 1 })).result['data']).toEqual([
+      expect.objectContaining({ complaintState: 'PENDING' }),
+    ]);
   });
 
   it('completes once: a second completion is accepted and changes nothing', async () => {
@@ -403,7 +458,14 @@ describe('control API', () => {
 
     expect((await control('GET', '/sandbox/stats')).json).toMatchObject({ queryComplaints: 1, queryHistory: 1 });
     expect((await control('POST', '/sandbox/reset')).status).toBe(204);
-    expect((await control('GET', '/sandbox/stats')).json).toEqual({ queryComplaints: 0, queryHistory: 0, commitResponse: 0, commitComplete: 0, uploadFile: 0, downloadFile: 0 });
+    expect((await control('GET', '/sandbox/stats')).json).toEqual({
+      queryComplaints: 0,
+      queryHistory: 0,
+      commitResponse: 0,
+      commitComplete: 0,
+      uploadFile: 0,
+      downloadFile: 0,
+    });
     expect((await call('COMPLAINT_QUERY', { merchantTradeNo: 'HSQTEST0001', limit: 1 })).result['data']).toEqual([]);
   });
 
@@ -441,9 +503,21 @@ describe('control API', () => {
       if (delivery === undefined) throw new Error('no delivery');
       expect(delivery).toMatchObject({ method: 'COMPLAINT_NOTIFY', version: '1.0', format: 'JSON', merchantNo: second.merchantNo, signType: 'RSA2' });
       expect(JSON.parse(delivery['signContent'] ?? '')).toMatchObject({ actionType: 'CREATE_COMPLAINT', complaintId: filed.json['complaintId'] });
-      const text = signString(REQUEST_FIELDS.map((name) => [name, delivery[name]] as const), second.signKey);
+      const text = signString(
+        REQUEST_FIELDS.map((name) => [name, delivery[name]] as const),
+        second.signKey,
+      );
       expect(rsa2Verifies(text, delivery['sign'] ?? '', platformKey)).toBe(true);
-      expect(rsa2Verifies(signString(REQUEST_FIELDS.map((name) => [name, delivery[name]] as const), first.signKey), delivery['sign'] ?? '', platformKey)).toBe(false);
+      expect(
+        rsa2Verifies(
+          signString(
+            REQUEST_FIELDS.map((name) => [name, delivery[name]] as const),
+            first.signKey,
+          ),
+          delivery['sign'] ?? '',
+          platformKey,
+        ),
+      ).toBe(false);
     } finally {
       await control('PUT', '/sandbox/notification-url', { url: 'http://127.0.0.1:9/closed' });
       server.closeAllConnections();

@@ -89,7 +89,13 @@ function verifiesWith(result: CallResult, key: KeyObject): boolean {
 async function control(path: string, body: unknown = {}): Promise<CallResult> {
   const response = await fetch(`${sandbox.baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, bytes: Buffer.from(text), json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    bytes: Buffer.from(text),
+    json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+  };
 }
 
 async function fileComplaint(fields: Record<string, unknown> = {}, merchant: WechatPaySandboxMerchant = directA): Promise<string> {
@@ -111,15 +117,27 @@ function uploadBody(file: Buffer, meta: string, variant: 'go' | 'formdata' | 'fi
     variant === 'formdata'
       ? `--${boundary}\r\nContent-Disposition: form-data; name="meta"\r\n\r\n${meta}\r\n`
       : `--${boundary}\r\nContent-Disposition: form-data; name="meta";\r\nContent-Type: application/json\r\n\r\n${meta}\r\n`;
-  const filePart = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`), file, Buffer.from('\r\n')]);
+  const filePart = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+    file,
+    Buffer.from('\r\n'),
+  ]);
   const parts = variant === 'file-first' ? [filePart, Buffer.from(metaPart)] : [Buffer.from(metaPart), filePart];
   return { body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function upload(file: Buffer, options: { filename?: string; sha256?: string; variant?: 'go' | 'formdata' | 'file-first'; as?: WechatPaySandboxMerchant } = {}): Promise<CallResult> {
+async function upload(
+  file: Buffer,
+  options: { filename?: string; sha256?: string; variant?: 'go' | 'formdata' | 'file-first'; as?: WechatPaySandboxMerchant } = {},
+): Promise<CallResult> {
   const meta = JSON.stringify({ filename: options.filename ?? 'evidence.png', sha256: options.sha256 ?? createHash('sha256').update(file).digest('hex') });
   const { body, contentType } = uploadBody(file, meta, options.variant);
-  return call('POST', '/v3/merchant-service/images/upload', { body, signedBody: meta, headers: { 'Content-Type': contentType }, ...(options.as === undefined ? {} : { as: options.as }) });
+  return call('POST', '/v3/merchant-service/images/upload', {
+    body,
+    signedBody: meta,
+    headers: { 'Content-Type': contentType },
+    ...(options.as === undefined ? {} : { as: options.as }),
+  });
 }
 
 beforeAll(async () => {
@@ -155,7 +173,8 @@ describe('keys and seed', () => {
   });
 
   it('seeds the same data for the same day', () => {
-    const ids = (at: number): string[] => createSeed(at).complaints.map((complaint) => `${complaint.complaintId}:${complaint.state}:${complaint.history.length}`);
+    const ids = (at: number): string[] =>
+      createSeed(at).complaints.map((complaint) => `${complaint.complaintId}:${complaint.state}:${complaint.history.length}`);
     const morning = Date.parse('2026-11-22T01:00:00Z');
     expect(ids(morning)).toEqual(ids(morning + 3_600_000));
     expect(ids(morning)).not.toEqual(ids(morning + 86_400_000));
@@ -212,7 +231,10 @@ describe('request authentication', () => {
 
   it('verifies the body bytes: a body changed after signing is refused', async () => {
     const signed = JSON.stringify({ url: 'https://example.com/a' });
-    const result = await call('POST', '/v3/merchant-service/complaint-notifications', { body: JSON.stringify({ url: 'https://example.com/b' }), signedBody: signed });
+    const result = await call('POST', '/v3/merchant-service/complaint-notifications', {
+      body: JSON.stringify({ url: 'https://example.com/b' }),
+      signedBody: signed,
+    });
     expect(result.status).toBe(401);
   });
 
@@ -268,13 +290,16 @@ describe('list, detail and history', () => {
   });
 
   it('lists newest first with total_count only at offset 0, and payer_openid only in detail', async () => {
-    const target = (offset: number): string => `/v3/merchant-service/complaints-v2?limit=20&offset=${offset}&begin_date=${beijingDay(-29)}&end_date=${beijingDay(0)}`;
+    const target = (offset: number): string =>
+      `/v3/merchant-service/complaints-v2?limit=20&offset=${offset}&begin_date=${beijingDay(-29)}&end_date=${beijingDay(0)}`;
     const first = await call('GET', target(0));
     const second = await call('GET', target(20));
     expect(first.json['total_count']).toBeGreaterThan(20);
     expect(second.json).not.toHaveProperty('total_count');
     expect(first.json).toMatchObject({ limit: 20, offset: 0 });
-    const times = [...(first.json['data'] as { complaint_time: string }[]), ...(second.json['data'] as { complaint_time: string }[])].map((item) => Date.parse(item.complaint_time));
+    const times = [...(first.json['data'] as { complaint_time: string }[]), ...(second.json['data'] as { complaint_time: string }[])].map((item) =>
+      Date.parse(item.complaint_time),
+    );
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const item = (first.json['data'] as Record<string, unknown>[])[0] ?? {};
     expect(item).not.toHaveProperty('payer_openid');
@@ -301,7 +326,10 @@ describe('list, detail and history', () => {
     const forbidden = await call('GET', complaintPath(other));
     expect(forbidden.status).toBe(403);
     expect(forbidden.json['code']).toBe('NO_AUTH');
-    const filtered = await call('GET', `/v3/merchant-service/complaints-v2?limit=10&begin_date=${beijingDay(-1)}&end_date=${beijingDay(0)}&complainted_mchid=${directB.mchid}`);
+    const filtered = await call(
+      'GET',
+      `/v3/merchant-service/complaints-v2?limit=10&begin_date=${beijingDay(-1)}&end_date=${beijingDay(0)}&complainted_mchid=${directB.mchid}`,
+    );
     expect(filtered.status).toBe(403);
   });
 
@@ -323,7 +351,9 @@ describe('state machine', () => {
     expect(await state()).toBe('PENDING');
     expect((await control(`/sandbox/complaints/${id}/user-messages`, { content: '还没处理吗？' })).status).toBe(201);
     expect((await call('GET', complaintPath(id))).json['incoming_user_response']).toBe(true);
-    const reply = await call('POST', complaintPath(id, '/response'), { body: JSON.stringify({ complainted_mchid: directA.mchid, response_content: '您好，已为您处理' }) });
+    const reply = await call('POST', complaintPath(id, '/response'), {
+      body: JSON.stringify({ complainted_mchid: directA.mchid, response_content: '您好，已为您处理' }),
+    });
     expect(reply.status).toBe(204);
     expect(await state()).toBe('PROCESSING');
     expect((await call('GET', complaintPath(id))).json['incoming_user_response']).toBe(false);
@@ -360,7 +390,8 @@ describe('state machine', () => {
 
   it('applies the refund approval rules', async () => {
     const other = await fileComplaint({ problem_type: 'OTHERS' });
-    const refund = (id: string, body: unknown): Promise<CallResult> => call('POST', complaintPath(id, '/update-refund-progress'), { body: JSON.stringify(body) });
+    const refund = (id: string, body: unknown): Promise<CallResult> =>
+      call('POST', complaintPath(id, '/update-refund-progress'), { body: JSON.stringify(body) });
     expect((await refund(other, { action: 'REJECT', reject_reason: '不符合条件' })).json['code']).toBe('INVALID_REQUEST');
     const rejected = await fileComplaint({ problem_type: 'REFUND', apply_refund_amount: 500 });
     expect((await refund(rejected, { action: 'APPROVE' })).json['code']).toBe('PARAM_ERROR');
@@ -374,19 +405,35 @@ describe('state machine', () => {
     const approved = await fileComplaint({ problem_type: 'REFUND' });
     expect((await refund(approved, { action: 'APPROVE', launch_refund_day: 0 })).status).toBe(204);
     expect((await call('GET', complaintPath(approved))).json).toMatchObject({ complaint_state: 'PROCESSED', complaint_full_refunded: true });
-    const types = ((await call('GET', complaintPath(rejected, '/negotiation-historys'))).json['data'] as { operate_type: string; operate_details: string }[]).at(-1);
+    const types = (
+      (await call('GET', complaintPath(rejected, '/negotiation-historys'))).json['data'] as { operate_type: string; operate_details: string }[]
+    ).at(-1);
     expect(types).toMatchObject({ operate_type: 'MERCHANT_REFUSE_RERUND', operate_details: '用户已使用服务' });
   });
 
   it('answers immediate-service replies idempotently and only for complaints that need them', async () => {
     const plain = await fileComplaint();
-    const message = { sender_identity: 'MANUAL', blocks: [{ type: 'TEXT', text: { text: '您好，客服小王为您服务' } }, { type: 'BUTTON', button: { text: '查看进度', action: { action_type: 'ACTION_TYPE_JUMP_URL', jump_url: 'https://example.com/p' } } }] };
+    const message = {
+      sender_identity: 'MANUAL',
+      blocks: [
+        { type: 'TEXT', text: { text: '您好，客服小王为您服务' } },
+        { type: 'BUTTON', button: { text: '查看进度', action: { action_type: 'ACTION_TYPE_JUMP_URL', jump_url: 'https://example.com/p' } } },
+      ],
+    };
     const immediate = (id: string, body: Record<string, unknown>): Promise<CallResult> =>
-      call('POST', complaintPath(id, '/response-immediate-service'), { body: JSON.stringify({ complainted_mchid: directA.mchid, message, idempotent_id: 'idem-1', ...body }) });
+      call('POST', complaintPath(id, '/response-immediate-service'), {
+        body: JSON.stringify({ complainted_mchid: directA.mchid, message, idempotent_id: 'idem-1', ...body }),
+      });
     expect((await immediate(plain, {})).json['code']).toBe('INVALID_REQUEST');
     const urgent = await fileComplaint({ need_immediate_service: true });
     expect((await immediate(urgent, { message: { blocks: [{ type: 'TEXT' }] } })).json['code']).toBe('PARAM_ERROR');
-    expect((await immediate(urgent, { message: { blocks: [{ type: 'LINK', link: { text: 'x', action: { action_type: 'ACTION_TYPE_JUMP_URL', jump_url: 'http://insecure' } } }] } })).status).toBe(400);
+    expect(
+      (
+        await immediate(urgent, {
+          message: { blocks: [{ type: 'LINK', link: { text: 'x', action: { action_type: 'ACTION_TYPE_JUMP_URL', jump_url: 'http://insecure' } } }] },
+        })
+      ).status,
+    ).toBe(400);
     const first = await immediate(urgent, {});
     expect(first.status).toBe(200);
     expect(verifiesWith(first, platformKey)).toBe(true);
@@ -411,13 +458,21 @@ describe('images', () => {
     const meta = JSON.stringify({ filename: 'evidence.png', sha256: createHash('sha256').update(png).digest('hex') });
     // The axios plugin's own multipart writer (meta as a plain field), then the platform FormData.
     const form = new Multipart().append('meta', meta).append('file', png, 'evidence.png');
-    const plugin = await call('POST', '/v3/merchant-service/images/upload', { body: form.getBuffer(), signedBody: meta, headers: form.getHeaders() as Record<string, string> });
+    const plugin = await call('POST', '/v3/merchant-service/images/upload', {
+      body: form.getBuffer(),
+      signedBody: meta,
+      headers: form.getHeaders() as Record<string, string>,
+    });
     expect(plugin.status).toBe(200);
     const native = new FormData();
     native.append('meta', new Blob([meta], { type: 'application/json' }));
     native.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'evidence.png');
     const nativeTarget = '/v3/merchant-service/images/upload';
-    const nativeResult = await fetch(`${sandbox.baseUrl}${nativeTarget}`, { method: 'POST', body: native, headers: { Authorization: authorization('POST', nativeTarget, { signedBody: meta }) } });
+    const nativeResult = await fetch(`${sandbox.baseUrl}${nativeTarget}`, {
+      method: 'POST',
+      body: native,
+      headers: { Authorization: authorization('POST', nativeTarget, { signedBody: meta }) },
+    });
     expect(nativeResult.status).toBe(200);
     expect((await upload(png, { sha256: 'ab'.repeat(32) })).json['code']).toBe('INVALID_REQUEST');
     const text = Buffer.from('not an image at all');
@@ -430,7 +485,9 @@ describe('images', () => {
   it('uses uploaded images in replies; serves media unsigned by the raw signed target; refuses uploaded ids', async () => {
     const id = await fileComplaint();
     const mediaId = String((await upload(createPng(3))).json['media_id']);
-    const reply = await call('POST', complaintPath(id, '/response'), { body: JSON.stringify({ complainted_mchid: directA.mchid, response_content: '见图', response_images: [mediaId] }) });
+    const reply = await call('POST', complaintPath(id, '/response'), {
+      body: JSON.stringify({ complainted_mchid: directA.mchid, response_content: '见图', response_images: [mediaId] }),
+    });
     expect(reply.status).toBe(204);
     const detail = await call('GET', complaintPath(id));
     const lists = detail.json['complaint_media_list'] as { media_type: string; media_url: string[] }[];
@@ -526,7 +583,10 @@ describe('notification URL and notifications', () => {
     received.length = 0;
     await call('POST', complaintPath(id, '/complete'), { body: JSON.stringify({ complainted_mchid: directA.mchid }) });
     await waitFor(1);
-    expect(open(received[0]?.body ?? '', directA)).toMatchObject({ event_type: 'COMPLAINT.STATE_CHANGE', resource: { action_type: 'MERCHANT_CONFIRM_COMPLETE' } });
+    expect(open(received[0]?.body ?? '', directA)).toMatchObject({
+      event_type: 'COMPLAINT.STATE_CHANGE',
+      resource: { action_type: 'MERCHANT_CONFIRM_COMPLETE' },
+    });
   });
 
   it("sends a sub-merchant's events to its service provider's URL, encrypted with the provider's APIv3 key", async () => {
@@ -537,7 +597,12 @@ describe('notification URL and notifications', () => {
   });
 
   it('can send SIGNTEST probes and duplicates when asked', async () => {
-    const quirky = await startWechatPaySandbox({ keyring: sharedSandboxKeyrings().wechatpay, seed: false, notificationTimeScale: 0.001, notificationQuirks: { duplicateEvery: 1, signTestProbeEvery: 1 } });
+    const quirky = await startWechatPaySandbox({
+      keyring: sharedSandboxKeyrings().wechatpay,
+      seed: false,
+      notificationTimeScale: 0.001,
+      notificationQuirks: { duplicateEvery: 1, signTestProbeEvery: 1 },
+    });
     try {
       const merchant = quirky.keys.merchants[0] as WechatPaySandboxMerchant;
       const path = '/v3/merchant-service/complaint-notifications';

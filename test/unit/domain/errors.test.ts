@@ -5,7 +5,11 @@ import { toOpenEnum } from '../../../src/domain/open-enum.js';
 describe('domain errors', () => {
   it('have stable codes and keep their cause off serialisation', () => {
     const cause = { body: 'payer_phone=13800138000', privateKey: 'MIIE...' };
-    const error = new ProviderError('WeChat Pay answered 500', { provider: 'WECHAT_PAY', providerCode: 'SYSTEM_ERROR', httpStatus: 500, retryable: true }, { cause });
+    const error = new ProviderError(
+      'WeChat Pay answered 500',
+      { provider: 'WECHAT_PAY', providerCode: 'SYSTEM_ERROR', httpStatus: 500, retryable: true },
+      { cause },
+    );
     expect(error.code).toBe('PROVIDER_ERROR');
     expect(error.cause).toBe(cause);
     const serialised = JSON.stringify(error);

@@ -7,18 +7,15 @@ describe('parseLocalDate', () => {
     expect(parseLocalDate('2024-02-29', 'from')).toBe('2024-02-29');
   });
 
-  it.each(['2023-02-29', '2026-13-01', '2026-1-01', '20260101', '', '2026-01-01T00:00:00Z'])(
-    'rejects %j with a ValidationError naming the field',
-    (text) => {
-      try {
-        parseLocalDate(text, 'filter.to');
-        expect.unreachable();
-      } catch (error) {
-        expect(error).toBeInstanceOf(ValidationError);
-        expect((error as ValidationError).field).toBe('filter.to');
-      }
-    },
-  );
+  it.each(['2023-02-29', '2026-13-01', '2026-1-01', '20260101', '', '2026-01-01T00:00:00Z'])('rejects %j with a ValidationError naming the field', (text) => {
+    try {
+      parseLocalDate(text, 'filter.to');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe('filter.to');
+    }
+  });
 });
 
 describe('beijingToday', () => {

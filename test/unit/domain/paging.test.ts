@@ -23,9 +23,7 @@ describe('splitDateRange', () => {
 
   it('covers every day exactly once for odd lengths and leap years', () => {
     const range = { from: '2024-02-10', to: '2024-05-03' };
-    const days = splitDateRange(range, 7).flatMap((w) =>
-      Array.from({ length: daysBetween(w.from, w.to) + 1 }, (_, i) => addDays(w.from, i)),
-    );
+    const days = splitDateRange(range, 7).flatMap((w) => Array.from({ length: daysBetween(w.from, w.to) + 1 }, (_, i) => addDays(w.from, i)));
     expect(new Set(days).size).toBe(days.length);
     expect(days.length).toBe(daysBetween(range.from, range.to) + 1);
     expect(days).toContain('2024-02-29');
@@ -38,8 +36,15 @@ describe('splitDateRange', () => {
 
 describe('comesFirstNewestFirst', () => {
   it('orders newest first with a stable tie-break by key', () => {
-    const a = [{ time: 5, key: 'a5' }, { time: 3, key: 'a3' }];
-    const b = [{ time: 5, key: 'b5' }, { time: 4, key: 'b4' }, { time: 1, key: 'b1' }];
+    const a = [
+      { time: 5, key: 'a5' },
+      { time: 3, key: 'a3' },
+    ];
+    const b = [
+      { time: 5, key: 'b5' },
+      { time: 4, key: 'b4' },
+      { time: 1, key: 'b1' },
+    ];
     const merged = [...b, ...a].sort((x, y) => (comesFirstNewestFirst(x, y) ? -1 : 1)).map((x) => x.key);
     expect(merged).toEqual(['a5', 'b5', 'b4', 'a3', 'b1']);
   });

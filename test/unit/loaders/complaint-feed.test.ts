@@ -12,7 +12,13 @@ import { createFakeProvider, makeComplaint } from '../../helpers/fake-provider.j
 const secret = createSecretKey(randomBytes(32));
 
 describe('feed cursors', () => {
-  const cursor = { f: 'abc', r: ['2026-01-01', '2026-03-01'] as [string, string], t: 1700000000000, k: ['WECHAT_PAY:1:2'], p: { 'WECHAT_PAY:1': [2, 40] as [number, number] } };
+  const cursor = {
+    f: 'abc',
+    r: ['2026-01-01', '2026-03-01'] as [string, string],
+    t: 1700000000000,
+    k: ['WECHAT_PAY:1:2'],
+    p: { 'WECHAT_PAY:1': [2, 40] as [number, number] },
+  };
 
   it('round-trip and reject anything this gateway did not write', () => {
     expect(decodeFeedCursor(secret, encodeFeedCursor(secret, cursor))).toEqual(cursor);

@@ -15,7 +15,11 @@ function setup() {
   const second = createFakeProvider({ merchantNo: '1900000302', accountNo: '1900000200' });
   const tokens = testAccessTokens([
     testToken('one-sub-merchant', ['complaints:read', 'notifications:admin'], [{ merchantNo: '1900000301' }]),
-    testToken('both-sub-merchants', ['complaints:read', 'notifications:admin'], [{ merchantNo: '1900000301' }, { provider: 'WECHAT_PAY', merchantNo: '1900000302' }]),
+    testToken(
+      'both-sub-merchants',
+      ['complaints:read', 'notifications:admin'],
+      [{ merchantNo: '1900000301' }, { provider: 'WECHAT_PAY', merchantNo: '1900000302' }],
+    ),
     testToken('no-scopes-granted-here', ['pii:read'], 'all'),
   ]);
   return { first, second, harness: createHarness([first, second], { accessTokens: tokens }) };

@@ -6,7 +6,12 @@ import { createHarness } from './harness.js';
 function seed(): FakeProvider {
   const provider = createFakeProvider({ merchantNo: '1900000001' });
   for (let i = 0; i < 30; i++) {
-    provider.add(makeComplaint({ ...provider.merchant, complaintId: `c${i}` }, `2026-11-${String(1 + (i % 19)).padStart(2, '0')}T10:${String(i).padStart(2, '0')}:00+08:00`));
+    provider.add(
+      makeComplaint(
+        { ...provider.merchant, complaintId: `c${i}` },
+        `2026-11-${String(1 + (i % 19)).padStart(2, '0')}T10:${String(i).padStart(2, '0')}:00+08:00`,
+      ),
+    );
   }
   return provider;
 }

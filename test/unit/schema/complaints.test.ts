@@ -154,7 +154,7 @@ describe('complaints: merged newest-first paging', () => {
     expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_ERROR', field: 'after' });
   });
 
-  it('returns the other merchants\' complaints when one fails, with an error naming the provider', async () => {
+  it("returns the other merchants' complaints when one fails, with an error naming the provider", async () => {
     const sources = seed();
     const [wechatA, wechatB, hsq] = sources as [FakeProvider, FakeProvider, FakeProvider];
     hsq.failure = new ProviderError('Huishouqian is down', { provider: 'HUISHOUQIAN', providerCode: 'SYSTEM_ERROR', httpStatus: 503, retryable: true });

@@ -14,17 +14,23 @@ describe('the GraphQL contract of DESIGN.md', () => {
   it('has the contract types and fields', () => {
     expect(fieldsOf('Complaint')).toEqual(
       expect.arrayContaining(
-        ('id provider merchant complaintId state complainedAt detail problemDescription problemType userComplaintTimes ' +
-          'incomingUserResponse fullyRefunded applyRefundAmount needImmediateService payerOpenid payerPhone orders media negotiationHistory').split(' '),
+        (
+          'id provider merchant complaintId state complainedAt detail problemDescription problemType userComplaintTimes ' +
+          'incomingUserResponse fullyRefunded applyRefundAmount needImmediateService payerOpenid payerPhone orders media negotiationHistory'
+        ).split(' '),
       ),
     );
     expect(fieldsOf('Merchant')).toEqual(expect.arrayContaining('id provider merchantNo name capabilities notificationUrl'.split(' ')));
     expect(fieldsOf('NegotiationEntry')).toEqual(expect.arrayContaining('logId operator operateType operatedAt details images message'.split(' ')));
     expect(fieldsOf('NormalMessage')).toEqual(expect.arrayContaining(['blocks', 'senderIdentity', 'customData']));
     const blocks = schema.getType('MessageBlock');
-    expect(isUnionType(blocks) && blocks.getTypes().map((t) => t.name).sort()).toEqual(
-      ['ButtonBlock', 'ButtonGroupBlock', 'FaqListBlock', 'ImageBlock', 'LinkBlock', 'TextBlock'],
-    );
+    expect(
+      isUnionType(blocks) &&
+        blocks
+          .getTypes()
+          .map((t) => t.name)
+          .sort(),
+    ).toEqual(['ButtonBlock', 'ButtonGroupBlock', 'FaqListBlock', 'ImageBlock', 'LinkBlock', 'TextBlock']);
     expect(fieldsOf('Query')).toEqual(expect.arrayContaining(['merchants', 'complaint', 'complaints', 'node']));
     expect(fieldsOf('Error')).toEqual(['code', 'message']);
     expect(fieldsOf('ProviderError')).toEqual(expect.arrayContaining(['provider', 'providerCode', 'httpStatus']));
@@ -40,18 +46,16 @@ describe('the GraphQL contract of DESIGN.md', () => {
 
   it('gives every mutation a union of its success type and the Error types', () => {
     const mutations = schema.getMutationType()?.getFields() ?? {};
-    expect(Object.keys(mutations).sort()).toEqual(
-      [
-        'completeComplaint',
-        'createNotificationUrl',
-        'deleteNotificationUrl',
-        'replyImmediately',
-        'replyToComplaint',
-        'updateNotificationUrl',
-        'updateRefundProgress',
-        'uploadImage',
-      ],
-    );
+    expect(Object.keys(mutations).sort()).toEqual([
+      'completeComplaint',
+      'createNotificationUrl',
+      'deleteNotificationUrl',
+      'replyImmediately',
+      'replyToComplaint',
+      'updateNotificationUrl',
+      'updateRefundProgress',
+      'uploadImage',
+    ]);
     for (const [name, field] of Object.entries(mutations)) {
       const union = getNullableType(field.type);
       const resultName = `${name[0]?.toUpperCase()}${name.slice(1)}Result`;

@@ -70,7 +70,10 @@ export function createHarness(
     options: {
       mediaUrlBase: (token) => `http://gateway.test/media/${token}`,
       responseCacheTtlMs: options.responseCacheTtlMs ?? 0,
-      webhooks: { publicBaseUrl, routeOf: (merchant) => ({ slug: merchant.provider === 'WECHAT_PAY' ? 'wechatpay' : 'huishouqian', account: merchant.accountNo }) },
+      webhooks: {
+        publicBaseUrl,
+        routeOf: (merchant) => ({ slug: merchant.provider === 'WECHAT_PAY' ? 'wechatpay' : 'huishouqian', account: merchant.accountNo }),
+      },
     },
   });
   return {

@@ -76,10 +76,7 @@ describe('mutations', () => {
         complaintId: id,
         idempotencyKey: 'k-1',
         message: {
-          blocks: [
-            { text: { text: 'Hello', bold: true } },
-            { button: { text: 'Refund', action: { jumpUrl: { url: 'https://shop.example/refund' } } } },
-          ],
+          blocks: [{ text: { text: 'Hello', bold: true } }, { button: { text: 'Refund', action: { jumpUrl: { url: 'https://shop.example/refund' } } } }],
           senderIdentity: 'MANUAL',
         },
       },
@@ -106,7 +103,12 @@ describe('mutations', () => {
       }
     }`;
     const unsupported = await harness.run(COMPLETE, { id });
-    expect(unsupported.data?.['completeComplaint']).toMatchObject({ __typename: 'UnsupportedError', code: 'UNSUPPORTED', capability: 'COMPLETE', provider: 'WECHAT_PAY' });
+    expect(unsupported.data?.['completeComplaint']).toMatchObject({
+      __typename: 'UnsupportedError',
+      code: 'UNSUPPORTED',
+      capability: 'COMPLETE',
+      provider: 'WECHAT_PAY',
+    });
     expect(provider.calls['complete'] ?? 0).toBe(0);
 
     const badId = await harness.run(COMPLETE, { id: 'Zm9v' });
@@ -147,10 +149,18 @@ describe('mutations', () => {
       form.append('map', JSON.stringify({ 0: ['variables.f'] }));
       form.append('0', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'proof.png');
       // A Headers object: with a plain object whatwg-node's in-process fetch cut larger multipart bodies short.
-      const response = await harness.gateway.fetch('http://gateway.test/graphql', { method: 'POST', body: form, headers: new Headers({ ...ADMIN_AUTHORIZATION, 'x-graphql-yoga-csrf': '1' }) });
+      const response = await harness.gateway.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        body: form,
+        headers: new Headers({ ...ADMIN_AUTHORIZATION, 'x-graphql-yoga-csrf': '1' }),
+      });
       return (await response.json()) as { data: { uploadImage: Record<string, unknown> } };
     };
-    expect((await upload(100)).data.uploadImage).toEqual({ __typename: 'UploadImageSuccess', mediaId: 'media-proof.png-100', merchant: { merchantNo: '1900000001' } });
+    expect((await upload(100)).data.uploadImage).toEqual({
+      __typename: 'UploadImageSuccess',
+      mediaId: 'media-proof.png-100',
+      merchant: { merchantNo: '1900000001' },
+    });
     expect((await upload(2000)).data.uploadImage).toEqual({ __typename: 'ValidationError', field: 'file' });
   });
 
@@ -166,23 +176,31 @@ describe('mutations', () => {
     );
     expect(created.data?.['createNotificationUrl']).toEqual({ __typename: 'CreateNotificationUrlSuccess', url: own });
     expect(await read()).toBe(own);
-    const deleted = await harness.run(`mutation($m: ID!) { deleteNotificationUrl(input: { merchantId: $m }) { __typename ... on DeleteNotificationUrlSuccess { url } } }`, {
-      m: merchantId,
-    });
+    const deleted = await harness.run(
+      `mutation($m: ID!) { deleteNotificationUrl(input: { merchantId: $m }) { __typename ... on DeleteNotificationUrlSuccess { url } } }`,
+      {
+        m: merchantId,
+      },
+    );
     expect(deleted.data?.['deleteNotificationUrl']).toEqual({ __typename: 'DeleteNotificationUrlSuccess', url: null });
     expect(await read()).toBeNull();
     // Without a url the gateway registers its own webhook: the caller need not know it.
-    const updated = await harness.run(`mutation($m: ID!) { updateNotificationUrl(input: { merchantId: $m }) { __typename ... on UpdateNotificationUrlSuccess { url } } }`, {
-      m: merchantId,
-    });
+    const updated = await harness.run(
+      `mutation($m: ID!) { updateNotificationUrl(input: { merchantId: $m }) { __typename ... on UpdateNotificationUrlSuccess { url } } }`,
+      {
+        m: merchantId,
+      },
+    );
     expect(updated.data?.['updateNotificationUrl']).toEqual({ __typename: 'UpdateNotificationUrlSuccess', url: own });
     expect(await read()).toBe(own);
-    const bad = await harness.run(`mutation { createNotificationUrl(input: { merchantId: "x", url: "https://a.example" }) { __typename ... on ValidationError { field } } }`);
+    const bad = await harness.run(
+      `mutation { createNotificationUrl(input: { merchantId: "x", url: "https://a.example" }) { __typename ... on ValidationError { field } } }`,
+    );
     expect(bad.data?.['createNotificationUrl']).toEqual({ __typename: 'ValidationError', field: 'input.merchantId' });
   });
 });
 
-describe('notification URL mutations register only this gateway\'s own webhook', () => {
+describe("notification URL mutations register only this gateway's own webhook", () => {
   const SET = (mutation: 'createNotificationUrl' | 'updateNotificationUrl') =>
     `mutation($input: SetNotificationUrlInput!) { ${mutation}(input: $input) { __typename ... on Error { code message } ... on ValidationError { field } } }`;
 
@@ -198,7 +216,7 @@ describe('notification URL mutations register only this gateway\'s own webhook',
   const refusals: [string, string][] = [
     ['another host', 'https://attacker.example/webhooks/wechatpay/1900000001'],
     ['another path', `${HARNESS_PUBLIC_BASE_URL}/webhooks/wechatpay/1900000001/extra`],
-    ['another provider\'s route', `${HARNESS_PUBLIC_BASE_URL}/webhooks/huishouqian/1900000001`],
+    ["another provider's route", `${HARNESS_PUBLIC_BASE_URL}/webhooks/huishouqian/1900000001`],
     ['another account of this gateway', `${HARNESS_PUBLIC_BASE_URL}/webhooks/wechatpay/1900000002`],
     ['http where the base is https', 'http://gateway.test/webhooks/wechatpay/1900000001'],
     ['a query string', `${HARNESS_PUBLIC_BASE_URL}/webhooks/wechatpay/1900000001?to=elsewhere`],
@@ -219,7 +237,11 @@ describe('notification URL mutations register only this gateway\'s own webhook',
     const { merchant, harness, merchantId } = world('http://gateway.example');
     for (const url of ['http://gateway.example/webhooks/wechatpay/1900000001', undefined]) {
       const result = await harness.run(SET('createNotificationUrl'), { input: { merchantId, url } });
-      expect(result.data?.['createNotificationUrl']).toMatchObject({ __typename: 'ValidationError', field: 'input.url', message: expect.stringContaining('https') });
+      expect(result.data?.['createNotificationUrl']).toMatchObject({
+        __typename: 'ValidationError',
+        field: 'input.url',
+        message: expect.stringContaining('https'),
+      });
     }
     expect(upstreamWrites(merchant)).toBe(0);
   });

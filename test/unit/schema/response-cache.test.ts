@@ -184,7 +184,9 @@ describe('response cache ETags', () => {
     const guesses = [
       publicKey,
       `${generation}:${publicKey}`,
-      createHmac('sha256', createSecretKey(randomBytes(32))).update(JSON.stringify([[generation], publicKey])).digest('base64url'),
+      createHmac('sha256', createSecretKey(randomBytes(32)))
+        .update(JSON.stringify([[generation], publicKey]))
+        .digest('base64url'),
     ];
     for (const guess of guesses) {
       expect(guess).not.toBe(tagOfB);

@@ -108,11 +108,15 @@ describe('HTTP edge', () => {
   it('refuses a GraphQL body over its limit (JSON, multipart) or without a length, unread', async () => {
     const send = (body: string, contentType: string, headers: Record<string, string> = {}) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const outgoing = request(`${base}/graphql`, { method: 'POST', headers: { 'content-type': contentType, ...ADMIN_AUTHORIZATION, ...headers } }, (incoming) => {
-          let text = '';
-          incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: text }));
-        });
+        const outgoing = request(
+          `${base}/graphql`,
+          { method: 'POST', headers: { 'content-type': contentType, ...ADMIN_AUTHORIZATION, ...headers } },
+          (incoming) => {
+            let text = '';
+            incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: text }));
+          },
+        );
         outgoing.on('error', reject);
         outgoing.end(body);
       });
@@ -121,7 +125,9 @@ describe('HTTP edge', () => {
     expect(tooLarge.status).toBe(413);
     expect(JSON.parse(tooLarge.body)).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
     const form = `--b\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${query}\r\n--b--\r\n`;
-    expect((await send(form, 'multipart/form-data; boundary=b', { 'content-length': String(Buffer.byteLength(form)), 'x-graphql-yoga-csrf': '1' })).status).not.toBe(413);
+    expect(
+      (await send(form, 'multipart/form-data; boundary=b', { 'content-length': String(Buffer.byteLength(form)), 'x-graphql-yoga-csrf': '1' })).status,
+    ).not.toBe(413);
     const chunked = await send('{"query":"{ merchants { name } }"}', 'application/json', { 'transfer-encoding': 'chunked' });
     expect(chunked.status).toBe(411);
   });
@@ -187,17 +193,35 @@ describe('HTTP edge', () => {
     expect(await forged.json()).toEqual({ code: 'FORBIDDEN', message: 'invalid media token' });
 
     const inAnHour = Math.floor(Date.now() / 1000) + 3600;
-    const other = signMediaToken(createSecretKey(randomBytes(32)), { provider: 'WECHAT_PAY', merchantNo: '1900000001', complaintId: 'c1', url: 'https://x/y', expiresAt: inAnHour });
+    const other = signMediaToken(createSecretKey(randomBytes(32)), {
+      provider: 'WECHAT_PAY',
+      merchantNo: '1900000001',
+      complaintId: 'c1',
+      url: 'https://x/y',
+      expiresAt: inAnHour,
+    });
     expect((await fetch(`${base}/media/${other}`)).status).toBe(403);
 
-    const expired = signMediaToken(secret, { provider: 'WECHAT_PAY', merchantNo: '1900000001', complaintId: 'c1', url: 'https://x/y', expiresAt: inAnHour - 7200 });
+    const expired = signMediaToken(secret, {
+      provider: 'WECHAT_PAY',
+      merchantNo: '1900000001',
+      complaintId: 'c1',
+      url: 'https://x/y',
+      expiresAt: inAnHour - 7200,
+    });
     const refused = await fetch(`${base}/media/${expired}`);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/expired/) });
   });
 
   it('answers 404 for a valid token of a merchant it does not serve', async () => {
-    const token = signMediaToken(secret, { provider: 'HUISHOUQIAN', merchantNo: 'M404', complaintId: 'c1', url: 'https://x/y', expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+    const token = signMediaToken(secret, {
+      provider: 'HUISHOUQIAN',
+      merchantNo: 'M404',
+      complaintId: 'c1',
+      url: 'https://x/y',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
     const response = await fetch(`${base}/media/${token}`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });

@@ -24,11 +24,31 @@ function joined(pairs: readonly [string, string | undefined][], signKey: string)
 }
 
 export function requestSignString(envelope: RequestEnvelope, signKey: string): string {
-  return joined(ENVELOPE_ORDER.map((name) => [name, envelope[name]]), signKey);
+  return joined(
+    ENVELOPE_ORDER.map((name) => [name, envelope[name]]),
+    signKey,
+  );
 }
 
 /** The answer's string: `success` is normalised to lower-case text (the example sends a JSON boolean). */
-export function responseSignString(answer: { success: boolean; result?: string | null; errorCode?: string | null; errorMsg?: string | null }, signKey: string): string {
-  if (answer.success) return joined([['result', answer.result ?? undefined], ['success', 'true']], signKey);
-  return joined([['errorCode', answer.errorCode ?? undefined], ['errorMsg', answer.errorMsg ?? undefined], ['success', 'false']], signKey);
+export function responseSignString(
+  answer: { success: boolean; result?: string | null; errorCode?: string | null; errorMsg?: string | null },
+  signKey: string,
+): string {
+  if (answer.success)
+    return joined(
+      [
+        ['result', answer.result ?? undefined],
+        ['success', 'true'],
+      ],
+      signKey,
+    );
+  return joined(
+    [
+      ['errorCode', answer.errorCode ?? undefined],
+      ['errorMsg', answer.errorMsg ?? undefined],
+      ['success', 'false'],
+    ],
+    signKey,
+  );
 }

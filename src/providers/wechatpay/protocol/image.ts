@@ -18,7 +18,11 @@ export function prepareImageUpload(filename: string, bytes: Uint8Array, maxBytes
   if (bytes.length > maxBytes) throw new ImageRejectedError(`The image is ${bytes.length} bytes; at most ${maxBytes} are allowed`);
   const type = detectImageType(bytes);
   if (type === null) throw new ImageRejectedError('The file is not a JPG, PNG or BMP image');
-  const stem = filename.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]/gu, '').slice(0, 100) || 'image';
+  const stem =
+    filename
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^\p{L}\p{N}_-]/gu, '')
+      .slice(0, 100) || 'image';
   const name = `${stem}.${type}`;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { type, filename: name, meta: JSON.stringify({ filename: name, sha256 }) };

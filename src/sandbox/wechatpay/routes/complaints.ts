@@ -42,7 +42,10 @@ function complaintInfo(context: RouteContext, caller: string, complaint: Complai
     ...(complaint.payerPhone === undefined
       ? {}
       : {
-          payer_phone: publicEncrypt({ key: context.callerKey(caller), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(complaint.payerPhone, 'utf8')).toString('base64'),
+          payer_phone: publicEncrypt(
+            { key: context.callerKey(caller), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+            Buffer.from(complaint.payerPhone, 'utf8'),
+          ).toString('base64'),
         }),
     ...(detail ? { payer_openid: complaint.payerOpenid } : {}),
     complaint_order_info: complaint.orders,
@@ -70,7 +73,9 @@ function negotiationRecord(context: RouteContext, entry: HistoryEntry): Record<s
     operate_type: entry.operateType,
     ...(entry.operateDetails === undefined ? {} : { operate_details: entry.operateDetails }),
     image_list: urls,
-    ...(urls.length === 0 ? {} : { complaint_media_list: { media_type: entry.operator === '投诉人' ? 'USER_COMPLAINT_IMAGE' : 'OPERATION_IMAGE', media_url: urls } }),
+    ...(urls.length === 0
+      ? {}
+      : { complaint_media_list: { media_type: entry.operator === '投诉人' ? 'USER_COMPLAINT_IMAGE' : 'OPERATION_IMAGE', media_url: urls } }),
     ...(entry.normalMessage === undefined ? {} : { normal_message: entry.normalMessage }),
   };
 }

@@ -73,7 +73,8 @@ export function createFeedbackRoutes(context: RouteContext): Route[] {
         // No complainted_mchid in this body (spec 3.6): the caller must own the complaint.
         const complaint = state.complaintFor(request.caller, decodeParam(request, 'complaint_id'));
         if (action === 'APPROVE') {
-          if (typeof launchDay !== 'number' || !Number.isInteger(launchDay) || launchDay < 0 || launchDay > 30) throw paramError('APPROVE 需要 launch_refund_day（0–30 的整数）');
+          if (typeof launchDay !== 'number' || !Number.isInteger(launchDay) || launchDay < 0 || launchDay > 30)
+            throw paramError('APPROVE 需要 launch_refund_day（0–30 的整数）');
           if (reason !== undefined || mediaIds.length > 0) throw paramError('APPROVE 不能带 reject_reason / reject_media_list');
           state.updateRefundProgress(request.caller, complaint, { action, launchRefundDay: launchDay });
         } else if (action === 'REJECT') {

@@ -33,7 +33,13 @@ describe.skipIf('reason' in connection)('provider budgets in Redis', () => {
 
   it('counts per process, without failing calls, while Redis cannot be reached', async () => {
     const errors: unknown[] = [];
-    const store = await createBudgetStore({ kind: 'redis', url: 'redis://127.0.0.1:1', keyPrefix: prefix, connectTimeoutMs: 200, onError: (error) => errors.push(error) });
+    const store = await createBudgetStore({
+      kind: 'redis',
+      url: 'redis://127.0.0.1:1',
+      keyPrefix: prefix,
+      connectTimeoutMs: 200,
+      onError: (error) => errors.push(error),
+    });
     try {
       const counter = store.counter('down', 1, 10);
       expect(await counter.take('k')).toBe(0);

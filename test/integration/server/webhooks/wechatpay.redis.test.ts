@@ -6,11 +6,7 @@ import type { WebhookRequest } from '../../../../src/server/webhooks/notificatio
 import { wechatPayModule } from '../../../../src/providers/wechatpay/module.js';
 import { createProviderWebhook } from '../../../../src/server/webhooks/notification-intake.js';
 import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../../../helpers/redis.js';
-import {
-  createDelivery,
-  createReferenceReceiver,
-  type WechatPayNotificationKeys,
-} from '../../../unit/server/webhooks/wechatpay-notification-fixture.js';
+import { createDelivery, createReferenceReceiver, type WechatPayNotificationKeys } from '../../../unit/server/webhooks/wechatpay-notification-fixture.js';
 
 const keyPrefix = uniqueKeyPrefix('webhook');
 const clock = createFixedClock(Date.parse('2026-11-22T11:00:00.000Z'));

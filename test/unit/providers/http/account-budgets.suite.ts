@@ -59,7 +59,14 @@ export function accountBudgetsSuite(name: string, open: () => Promise<TwoInstanc
     /** The same account's budgets as each instance builds them (a fresh scope per test). */
     const budgetsOf = (scope: string, options: { limit: number; merchants: readonly string[]; maxQueueMs: number; windows: BudgetWindows }) =>
       instances.stores.map((store) =>
-        createAccountBudgets<Group>({ store, scope, merchants: options.merchants, limits: { list: options.limit }, maxQueueMs: options.maxQueueMs, windows: options.windows }),
+        createAccountBudgets<Group>({
+          store,
+          scope,
+          merchants: options.merchants,
+          limits: { list: options.limit },
+          maxQueueMs: options.maxQueueMs,
+          windows: options.windows,
+        }),
       ) as [AccountBudgets<Group>, AccountBudgets<Group>];
 
     it('never lets more than the limit into any period span, however the calls are timed, across both instances', async () => {

@@ -17,7 +17,13 @@ describe('divideBudget', () => {
     // Too few calls to reserve half: one each while one is left over.
     expect(divideBudget(200, 20)).toEqual({ perWindow: 28, reserved: 1, pool: 8 });
     expect(divideBudget(14, 2)).toEqual({ perWindow: 2, reserved: 0, pool: 2 });
-    for (const [limit, merchants] of [[7, 1], [60, 3], [200, 27], [200, 28], [200, 100]] as const) {
+    for (const [limit, merchants] of [
+      [7, 1],
+      [60, 3],
+      [200, 27],
+      [200, 28],
+      [200, 100],
+    ] as const) {
       const shares = divideBudget(limit, merchants);
       expect(shares.pool).toBeGreaterThanOrEqual(1);
       expect(shares.reserved * merchants + shares.pool).toBe(shares.perWindow);

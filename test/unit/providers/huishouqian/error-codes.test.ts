@@ -38,6 +38,13 @@ describe('Huishouqian business codes (spec 1.5)', () => {
 
 describe('CFCA sign type', () => {
   it('is refused with an UnsupportedError that says why', () => {
-    expect(() => createHuishouqianAccount({ baseUrl: 'http://127.0.0.1:9', platformPublicKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey, merchants: [], signType: 'CFCA' })).toThrow(UnsupportedError);
+    expect(() =>
+      createHuishouqianAccount({
+        baseUrl: 'http://127.0.0.1:9',
+        platformPublicKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey,
+        merchants: [],
+        signType: 'CFCA',
+      }),
+    ).toThrow(UnsupportedError);
   });
 });

@@ -27,7 +27,11 @@ const tkPublic = createPublicKey(tk);
 const tkPublicPem = tkPublic.export({ type: 'spki', format: 'pem' }).toString();
 
 function verifierAt(nowMs: number, serial = 'PUB_KEY_ID_0114232134912410000000000000') {
-  return createVerifier({ publicKeys: [{ id: serial, key: tkPublic }], certificates: [{ serialNo: 'D7CE59D1F522D701', key: tkPublic }], clock: createFixedClock(nowMs) });
+  return createVerifier({
+    publicKeys: [{ id: serial, key: tkPublic }],
+    certificates: [{ serialNo: 'D7CE59D1F522D701', key: tkPublic }],
+    clock: createFixedClock(nowMs),
+  });
 }
 
 describe('request signing (spec 5.1)', () => {
@@ -48,11 +52,22 @@ describe('request signing (spec 5.1)', () => {
   });
 
   it('puts the signed timestamp and nonce into the Authorization header the oracle verifies', () => {
-    const sign = createRequestSigner({ mchid: '1900012181', serialNo: 'ABC123', privateKey: tk, clock: createFixedClock(DERIVED.timestamp * 1000, [DERIVED.requestNonce]) });
+    const sign = createRequestSigner({
+      mchid: '1900012181',
+      serialNo: 'ABC123',
+      privateKey: tk,
+      clock: createFixedClock(DERIVED.timestamp * 1000, [DERIVED.requestNonce]),
+    });
     const header = sign('GET', DERIVED.d1.target, '');
     const fields = Object.fromEntries([...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     expect(header.startsWith('WECHATPAY2-SHA256-RSA2048 ')).toBe(true);
-    expect(fields).toMatchObject({ mchid: '1900012181', nonce_str: DERIVED.requestNonce, timestamp: String(DERIVED.timestamp), serial_no: 'ABC123', signature: DERIVED.d1.signature });
+    expect(fields).toMatchObject({
+      mchid: '1900012181',
+      nonce_str: DERIVED.requestNonce,
+      timestamp: String(DERIVED.timestamp),
+      serial_no: 'ABC123',
+      signature: DERIVED.d1.signature,
+    });
     const message = Formatter.request('GET', DERIVED.d1.target, DERIVED.timestamp, DERIVED.requestNonce, '');
     expect(Rsa.verify(message, fields['signature'] as string, Rsa.from(tkPublicPem, Rsa.KEY_TYPE_PUBLIC))).toBe(true);
   });
@@ -92,7 +107,10 @@ describe('answer verification (spec 5.2)', () => {
   it('agrees with the oracle on a signature made by a key it generated', () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const body = '{"hello":"世界"}';
-    const signature = Rsa.sign(Formatter.response(DERIVED.timestamp, 'n0nce', body), Rsa.from(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), Rsa.KEY_TYPE_PRIVATE));
+    const signature = Rsa.sign(
+      Formatter.response(DERIVED.timestamp, 'n0nce', body),
+      Rsa.from(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), Rsa.KEY_TYPE_PRIVATE),
+    );
     const verify = createVerifier({ publicKeys: [{ id: 'PUB_KEY_ID_X', key: publicKey }], certificates: [], clock: createFixedClock(now) });
     expect(() => verify({ timestamp: String(DERIVED.timestamp), nonce: 'n0nce', signature, serial: 'PUB_KEY_ID_X', body })).not.toThrow();
   });
@@ -152,7 +170,12 @@ describe('notifications (spec 4)', () => {
   });
 
   it('verifies and decrypts the derived complaint notification D6', () => {
-    const headers = { 'wechatpay-timestamp': String(DERIVED.timestamp), 'wechatpay-nonce': DERIVED.responseNonce, 'wechatpay-serial': 'D7CE59D1F522D701', 'wechatpay-signature': DERIVED.d6.signature };
+    const headers = {
+      'wechatpay-timestamp': String(DERIVED.timestamp),
+      'wechatpay-nonce': DERIVED.responseNonce,
+      'wechatpay-serial': 'D7CE59D1F522D701',
+      'wechatpay-signature': DERIVED.d6.signature,
+    };
     const opened = openNotification(headers, Buffer.from(DERIVED.d6.body), verifierAt(DERIVED.timestamp * 1000), DERIVED.d6.apiV3Key);
     expect(opened).toMatchObject({ id: 'EV-2018022511223320873', eventType: 'COMPLAINT.CREATE', resource: JSON.parse(DERIVED.d6.plaintext) });
   });
@@ -160,7 +183,9 @@ describe('notifications (spec 4)', () => {
   it('refuses a probe and a forged body before decrypting anything', () => {
     const headers = { ...V2.headers, 'wechatpay-signature': `WECHATPAY/SIGNTEST/${V2.headers['wechatpay-signature']}` };
     expect(() => openNotification(headers, Buffer.from(V2.body), verifierAt(V2.now), V2.apiV3Key)).toThrow(SignatureMismatchError);
-    expect(() => openNotification(V2.headers, Buffer.from(V2.body.replace('签约成功', '签约失败')), verifierAt(V2.now), V2.apiV3Key)).toThrow(SignatureMismatchError);
+    expect(() => openNotification(V2.headers, Buffer.from(V2.body.replace('签约成功', '签约失败')), verifierAt(V2.now), V2.apiV3Key)).toThrow(
+      SignatureMismatchError,
+    );
   });
 });
 

@@ -14,7 +14,17 @@ describe('access tokens', () => {
   });
 
   it('refuses anything else', () => {
-    for (const header of [null, '', 'Bearer', 'Bearer ', 's3cret-token', 'Basic s3cret-token', 'Bearer s3cret-tokenX', 'Bearer s3cret token', `Bearer ${'a'.repeat(10_000)}`]) {
+    for (const header of [
+      null,
+      '',
+      'Bearer',
+      'Bearer ',
+      's3cret-token',
+      'Basic s3cret-token',
+      'Bearer s3cret-tokenX',
+      'Bearer s3cret token',
+      `Bearer ${'a'.repeat(10_000)}`,
+    ]) {
       expect(tokens.authenticate(header)).toBeNull();
     }
   });

@@ -6,7 +6,8 @@ import { schema } from '../../../../src/schema/index.js';
 import { upstreamCost } from '../../../../src/server/plugins/use-upstream-cost.js';
 
 const OPERATIONS_DIR = fileURLToPath(new URL('../../../../schema/operations/', import.meta.url));
-const cost = (query: string, variables: Record<string, unknown> = {}, operationName?: string): number => upstreamCost(schema, parse(query), variables, operationName);
+const cost = (query: string, variables: Record<string, unknown> = {}, operationName?: string): number =>
+  upstreamCost(schema, parse(query), variables, operationName);
 
 describe('upstreamCost', () => {
   it('counts each aliased lookup, not each distinct field', () => {
@@ -38,7 +39,9 @@ describe('upstreamCost', () => {
   });
 
   it('counts every mutation field and the upstream fields of its answer', () => {
-    expect(cost('mutation { a: completeComplaint(input: { complaintId: "x" }) { __typename } b: completeComplaint(input: { complaintId: "y" }) { __typename } }')).toBe(2);
+    expect(
+      cost('mutation { a: completeComplaint(input: { complaintId: "x" }) { __typename } b: completeComplaint(input: { complaintId: "y" }) { __typename } }'),
+    ).toBe(2);
   });
 
   it('counts the operation that runs', () => {

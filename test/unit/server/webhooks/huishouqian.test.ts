@@ -65,19 +65,14 @@ function createTestReceiver(): NotificationReceiver {
   };
 }
 
-function delivery(
-  options: { complaintId?: string; signWith?: KeyObject; signContent?: string; pad?: number } = {},
-  account = 'hsq',
-): WebhookRequest {
+function delivery(options: { complaintId?: string; signWith?: KeyObject; signContent?: string; pad?: number } = {}, account = 'hsq'): WebhookRequest {
   const fields: Record<string, string> = {
     method: 'COMPLAINT_NOTIFY',
     version: '1.0',
     format: 'JSON',
     merchantNo: MERCHANT_NO,
     signType: 'RSA2',
-    signContent:
-      options.signContent ??
-      JSON.stringify({ actionType: 'USER_RESPONSE', complaintId: options.complaintId ?? '200201820261122001' }),
+    signContent: options.signContent ?? JSON.stringify({ actionType: 'USER_RESPONSE', complaintId: options.complaintId ?? '200201820261122001' }),
   };
   const signature = sign('sha256', Buffer.from(signString(fields)), options.signWith ?? platformKey).toString('hex');
   const form = new URLSearchParams({ ...fields, sign: signature, ...(options.pad ? { pad: 'x'.repeat(options.pad) } : {}) });

@@ -80,12 +80,7 @@ export interface DeliveryOptions {
 }
 
 /** A delivery as WeChat (or the sandbox) sends it: sealed resource, signed envelope. */
-export function createDelivery(
-  keys: WechatPayNotificationKeys,
-  clock: Clock,
-  options: DeliveryOptions = {},
-  account = 'main',
-): WebhookRequest {
+export function createDelivery(keys: WechatPayNotificationKeys, clock: Clock, options: DeliveryOptions = {}, account = 'main'): WebhookRequest {
   const id = options.id ?? randomUUID();
   const resourceNonce = clock.nonce(12);
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(keys.apiV3Key), Buffer.from(resourceNonce));
@@ -113,10 +108,7 @@ export function createDelivery(
   const timestamp = String(options.timestamp ?? Math.floor(clock.now() / 1000));
   const nonce = clock.nonce(32);
   const signature =
-    options.signature ??
-    sign('sha256', Buffer.from(`${timestamp}\n${nonce}\n${body}\n`), options.signWith ?? keys.platformPrivateKey).toString(
-      'base64',
-    );
+    options.signature ?? sign('sha256', Buffer.from(`${timestamp}\n${nonce}\n${body}\n`), options.signWith ?? keys.platformPrivateKey).toString('base64');
   return {
     account,
     // Mixed case, as a proxy might forward them: the handler must not depend on Node's lowercasing.

@@ -11,12 +11,7 @@ import { createFixedClock } from '../../../helpers/fixed-clock.js';
 import { wechatPayModule } from '../../../../src/providers/wechatpay/module.js';
 import { createProviderWebhook } from '../../../../src/server/webhooks/notification-intake.js';
 import type { WebhookHandler, WebhookRequest } from '../../../../src/server/webhooks/notification-intake.js';
-import {
-  createDelivery,
-  createReferenceReceiver,
-  type DeliveryOptions,
-  type WechatPayNotificationKeys,
-} from './wechatpay-notification-fixture.js';
+import { createDelivery, createReferenceReceiver, type DeliveryOptions, type WechatPayNotificationKeys } from './wechatpay-notification-fixture.js';
 
 const NOW = Date.parse('2026-11-22T11:00:00.000Z');
 const MCHID = '1900000001';
@@ -27,8 +22,7 @@ const clock = createFixedClock(NOW);
 let forgerKey: KeyObject;
 
 let keys: WechatPayNotificationKeys;
-const delivery = (options: DeliveryOptions = {}, account = 'main'): WebhookRequest =>
-  createDelivery(keys, clock, options, account);
+const delivery = (options: DeliveryOptions = {}, account = 'main'): WebhookRequest => createDelivery(keys, clock, options, account);
 
 let dir = '';
 let eventLog: EventLog;
@@ -133,11 +127,7 @@ describe('WeChat Pay webhook', () => {
     ['a future timestamp', () => delivery({ timestamp: Math.floor(NOW / 1000) + 301 }), 401],
     ['a signature probe', () => delivery({ signature: `WECHATPAY/SIGNTEST/${'A'.repeat(300)}` }), 401],
     ['a tampered ciphertext', () => delivery({ tamper: (sealed) => void (sealed[0] = (sealed[0] ?? 0) ^ 1) }), 400],
-    [
-      'a tampered tag',
-      () => delivery({ tamper: (sealed) => void (sealed[sealed.length - 1] = (sealed[sealed.length - 1] ?? 0) ^ 1) }),
-      400,
-    ],
+    ['a tampered tag', () => delivery({ tamper: (sealed) => void (sealed[sealed.length - 1] = (sealed[sealed.length - 1] ?? 0) ^ 1) }), 400],
     ['wrong associated data', () => delivery({ aad: 'complaint', declaredAad: 'certificate' }), 400],
     ['malformed JSON', () => delivery({ body: 'a-body-the-log-must-not-quote {"id": 1}' }), 400],
     ['an oversized body', () => delivery({ body: JSON.stringify({ id: 'big', pad: 'x'.repeat(5000) }) }), 413],
