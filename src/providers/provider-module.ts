@@ -5,6 +5,7 @@ import type { ProviderName } from '../domain/errors.js';
 import type { BudgetStore } from './http/budget-store.js';
 import type { Clock } from './http/clock.js';
 import type { ComplaintProvider, NotificationReceiver } from './provider.js';
+import type { ProviderRegistry } from './registry.js';
 
 /** What every account of a provider module has: the `{account}` of its webhook and where it calls. */
 export interface AccountSettings {
@@ -25,6 +26,25 @@ export interface ProviderAccount {
   notifications: NotificationReceiver;
 }
 
+export interface SandboxStartOptions {
+  /** Default: an ephemeral port on 127.0.0.1. */
+  port?: number;
+}
+
+/** A provider's protocol-faithful sandbox, running in this process (sandbox mode). */
+export interface RunningSandbox {
+  baseUrl: string;
+  /** Its part of sandbox-keys.json (under the module's slug): what a client needs to call it. */
+  keys: unknown;
+  /** Its accounts as `providers.<slug>` of a config file would hold them. */
+  accounts: unknown[];
+  /** The merchant numbers it serves (sandbox mode makes a demo token for each). */
+  merchantNos: string[];
+  /** Points its notifications at the gateway (`webhookUrl(account)`), through the provider's own API where it has one. */
+  pointNotificationsAt(webhookUrl: (account: string) => string, registry: ProviderRegistry): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** The parts of a module the wiring needs without knowing its account type. */
 export interface ProviderModuleInfo {
   readonly name: ProviderName;
@@ -32,6 +52,8 @@ export interface ProviderModuleInfo {
   readonly slug: string;
   /** How the provider wants to hear that a notification was not accepted (the status is 4xx/5xx). */
   refuseNotification(message: string): { contentType: string; body: string };
+  /** Starts its sandbox (loaded on demand: a gateway with real credentials never loads sandbox code). */
+  startSandbox(options: SandboxStartOptions): Promise<RunningSandbox>;
 }
 
 /**
@@ -62,8 +84,8 @@ export interface RegisteredModule extends ProviderModuleInfo {
 
 /** Hides a module's account types: validation, resolution and building stay paired inside. */
 export function registerModule<Input, Settings extends AccountSettings>(module: ProviderModule<Input, Settings>): RegisteredModule {
-  const { name, slug, refuseNotification } = module;
-  const info: ProviderModuleInfo = { name, slug, refuseNotification };
+  const { name, slug, refuseNotification, startSandbox } = module;
+  const info: ProviderModuleInfo = { name, slug, refuseNotification, startSandbox };
   return {
     ...info,
     async configure(input, path, secrets, index) {

@@ -49,7 +49,8 @@ export interface HuishouqianSandboxMerchant {
   signKey: string;
 }
 
-export async function writeSandboxKeys(path: string, keys: SandboxKeysFile): Promise<void> {
+/** Each provider's keys under its module's slug (`SandboxKeysFile` for the two shipped ones). */
+export async function writeSandboxKeys(path: string, keys: object): Promise<void> {
   // The file holds private keys: readable by the owner only.
   await writeFile(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { ConfigError } from '../../src/config/config-error.js';
 import { resolveConfig } from '../../src/config/gateway-config.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import { PROVIDER_MODULES } from '../../src/providers/modules.js';
-import { registerModule, type ProviderModule } from '../../src/providers/provider-module.js';
+import { accountsOf, registerModule, type ProviderModule } from '../../src/providers/provider-module.js';
+import { startSandboxMode } from '../../src/sandbox/sandbox-mode.js';
 import { SANDBOX_ADMIN_TOKEN } from '../../src/server/auth/demo-tokens.js';
 import { hashAccessToken } from '../../src/server/auth/access-tokens.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -61,7 +62,26 @@ const fakeModule: ProviderModule<z.infer<typeof fakeAccountInput>, FakeSettings>
     };
   },
   refuseNotification: (message) => ({ contentType: 'text/plain; charset=utf-8', body: `NO ${message}` }),
+  // A sandbox with nothing to serve over HTTP: what sandbox mode needs of one is its accounts and keys.
+  async startSandbox() {
+    sandboxesRunning += 1;
+    return {
+      baseUrl: 'http://fakepay.invalid',
+      keys: { signingKey: 'fake' },
+      accounts: [{ account: 'fp-sandbox', merchantNo: 'FP777' }],
+      merchantNos: ['FP777'],
+      pointNotificationsAt: async (webhookUrl) => {
+        pointedAt = webhookUrl('fp-sandbox');
+      },
+      close: async () => {
+        sandboxesRunning -= 1;
+      },
+    };
+  },
 };
+
+let sandboxesRunning = 0;
+let pointedAt: string | null = null;
 
 const modules = [registerModule(fakeModule)];
 let dir: string;
@@ -132,6 +152,22 @@ describe('a provider module registered through the list', () => {
     expect((await post('/webhooks/wechatpay/fp-account', '{}')).status).toBe(404);
     const feed = await graphql('{ complaintEvents(first: 5) { edges { node { notificationId complaintId merchant { merchantNo } } } } }');
     expect(feed.data?.['complaintEvents']).toEqual({ edges: [{ node: { notificationId: 'n-1', complaintId: 'fp-1', merchant: { merchantNo: 'FP001' } } }] });
+  });
+
+  it('runs in sandbox mode: its sandbox started, its accounts configured, a demo token per merchant, its keys written', async () => {
+    const keysFile = join(dir, 'sandbox-keys.json');
+    const mode = await startSandboxMode({ modules, env: { SANDBOX_KEYS_FILE: keysFile } });
+    try {
+      expect(sandboxesRunning).toBe(1);
+      expect(accountsOf(mode.config.providers, fakeModule)).toEqual([{ account: 'fp-sandbox', merchantNo: 'FP777', baseUrl: 'http://fakepay.invalid' }]);
+      expect(mode.config.auth.tokens.map((token) => token.name)).toContain('sandbox-merchant-FP777');
+      expect(JSON.parse(await readFile(keysFile, 'utf8'))).toEqual({ fakepay: { signingKey: 'fake' } });
+      await mode.pointNotificationsAt(app, 'https://gateway.example', createLogger({ level: 'silent' }));
+      expect(pointedAt).toBe('https://gateway.example/webhooks/fakepay/fp-sandbox');
+    } finally {
+      await mode.close();
+    }
+    expect(sandboxesRunning).toBe(0);
   });
 
   it('the shipped list names each provider once', () => {

@@ -13,4 +13,6 @@ export const huishouqianModule: ProviderModule<HuishouqianAccountInput, Huishouq
     createHuishouqianAccount({ ...options, ...(deps.clock === undefined ? {} : { clock: deps.clock }) }),
   // Only the plain-text `SUCCESS` counts as received: anything else is redelivered.
   refuseNotification: () => ({ contentType: 'text/plain; charset=utf-8', body: 'failure' }),
+  // Loaded on demand: a gateway with real credentials never loads sandbox code.
+  startSandbox: async (options) => (await import('../../sandbox/huishouqian/sandbox-provider.js')).startHuishouqianSandboxProvider(options),
 };

@@ -11,4 +11,6 @@ export const wechatPayModule: ProviderModule<WechatPayAccountInput, WechatPayAcc
   createAccount: ({ account: _account, ...options }, deps) => createWechatPayAccount({ ...options, ...deps }),
   // WeChat redelivers on any 4xx/5xx; signature probes must fail like a forgery.
   refuseNotification: (message) => ({ contentType: 'application/json; charset=utf-8', body: JSON.stringify({ code: 'FAIL', message }) }),
+  // Loaded on demand: a gateway with real credentials never loads sandbox code.
+  startSandbox: async (options) => (await import('../../sandbox/wechatpay/sandbox-provider.js')).startWechatPaySandboxProvider(options),
 };
