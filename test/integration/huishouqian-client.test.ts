@@ -133,11 +133,13 @@ describe('Huishouqian client against the sandbox', () => {
     sandbox.resetStats();
     await control('POST', '/sandbox/faults', { kind: 'tamper-signature', endpoint: 'commitResponse', count: 1 });
     await expect(merchant.reply(id, { text: '您好', imageMediaIds: [], jumpUrl: null, miniProgram: null })).rejects.toBeInstanceOf(OutcomeUnknownError);
-    await control('POST', '/sandbox/faults', { kind: 'drop', endpoint: 'commitComplete', count: 1 });
-    await expect(merchant.complete(id)).rejects.toBeInstanceOf(OutcomeUnknownError);
-    expect(sandbox.stats()).toMatchObject({ commitResponse: 1, commitComplete: 1 });
     // The reply whose answer could not be trusted was applied: its outcome was unknown, not failed.
     expect((await merchant.getComplaint(id)).state.value).toBe('PROCESSING');
+    await control('POST', '/sandbox/faults', { kind: 'drop-answer', endpoint: 'commitComplete', count: 1 });
+    await expect(merchant.complete(id)).rejects.toBeInstanceOf(OutcomeUnknownError);
+    expect(sandbox.stats()).toMatchObject({ commitResponse: 1, commitComplete: 1 });
+    // Completed upstream although its answer never came.
+    expect((await merchant.getComplaint(id)).state.value).toBe('PROCESSED');
   });
 
   it('uploads images checked by content and limits replies to four images (130008, 130009)', async () => {

@@ -1,4 +1,5 @@
-import type { FaultInjector } from './faults.js';
+import { parseFault, type FaultInjector } from '../fault-injector.js';
+import { isEndpointName } from './route.js';
 import type { FileComplaintInput, SandboxState } from './state.js';
 
 /** The unauthenticated control API under /sandbox/: what Huishouqian staff or a payer would do. */
@@ -45,8 +46,10 @@ export function handleControl(context: ControlContext, method: string, path: str
     return { status: 200, json: { url } };
   }
   if (method === 'POST' && path === '/sandbox/faults') {
-    if (!context.faults.add(body)) return { status: 400, json: { error: 'unknown fault kind' } };
-    return { status: 201, json: { armed: body['kind'] } };
+    const fault = parseFault(body, isEndpointName);
+    if ('problem' in fault) return { status: 400, json: { error: fault.problem } };
+    context.faults.add(fault);
+    return { status: 201, json: { armed: fault.kind } };
   }
   if (method === 'POST' && path === '/sandbox/complaints') {
     const merchantNo = String(body['merchantNo'] ?? '');

@@ -17,6 +17,10 @@ export const ENDPOINTS = {
 export type EndpointName = keyof typeof ENDPOINTS;
 export const ENDPOINT_NAMES = Object.keys(ENDPOINTS) as EndpointName[];
 
+export function isEndpointName(name: string): name is EndpointName {
+  return (ENDPOINT_NAMES as readonly string[]).includes(name);
+}
+
 /** The single path a third-party client posts every method to; `method` alone routes there. */
 export const GENERIC_PATH = '/api/acquiring';
 

@@ -6,7 +6,7 @@ import { readBody } from '../read-body.js';
 import type { HuishouqianSandboxKeys } from '../sandbox-keys.js';
 import { BusinessError, invalidParameter } from './business-error.js';
 import { handleControl } from './control.js';
-import { createFaultInjector } from './faults.js';
+import { createFaultInjector } from '../fault-injector.js';
 import { generateHuishouqianCredentials, publishedKeys, type HuishouqianSandboxCredentials } from './keys.js';
 import { createNotifier } from './notifications.js';
 import { ENDPOINT_NAMES, ENDPOINTS, endpointAtPath, endpointForMethod, GENERIC_PATH, type EndpointName, type Handler, type RouteContext } from './route.js';
@@ -122,13 +122,20 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
     if (fields['method'] !== ENDPOINTS[endpoint].method || fields['version'] !== '1.0' || fields['format'] !== 'JSON') {
       return answer(response, merchantNo, { success: false, errorCode: '130002', errorMsg: 'method/version/format 参数校验失败' }, applied.tamper);
     }
+    let outcome: Answer;
     try {
-      const result = handlers[endpoint](merchantNo, businessOf(fields['signContent']));
-      answer(response, merchantNo, { success: true, result: JSON.stringify(result) }, applied.tamper);
+      outcome = { success: true, result: JSON.stringify(handlers[endpoint](merchantNo, businessOf(fields['signContent']))) };
     } catch (error) {
       if (!(error instanceof BusinessError)) throw error;
-      answer(response, merchantNo, { success: false, errorCode: error.errorCode, errorMsg: error.message }, applied.tamper);
+      outcome = { success: false, errorCode: error.errorCode, errorMsg: error.message };
     }
+    // Applied: the answer may still come late or never (an unknown outcome for the client).
+    if (applied.answerDelayMs > 0) await sleep(applied.answerDelayMs);
+    if (applied.dropAnswer) {
+      request.socket.destroy();
+      return;
+    }
+    answer(response, merchantNo, outcome, applied.tamper);
   };
 
   const control = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {

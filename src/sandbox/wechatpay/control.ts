@@ -1,5 +1,6 @@
-import type { FaultInjector } from './faults.js';
+import { parseFault, type FaultInjector } from '../fault-injector.js';
 import { paramError, SandboxApiError } from './api-error.js';
+import { isEndpointName } from './route.js';
 import type { FileComplaintInput, SandboxState } from './state.js';
 
 /** The unauthenticated control API under /sandbox/ (loopback only; see /tmp/names.md). */
@@ -76,7 +77,9 @@ export function handleControl(context: ControlContext, method: string, path: str
     return { status: 201, json: { log_id: logId } };
   }
   if (method === 'POST' && path === '/sandbox/faults') {
-    context.faults.add(body);
+    const fault = parseFault(body, isEndpointName);
+    if ('problem' in fault) throw paramError(fault.problem);
+    context.faults.add(fault);
     return { status: 201, json: { ok: true } };
   }
   if (method === 'POST' && path === '/sandbox/reset') {

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../../providers/http/clock.js';
 import { readBody } from '../read-body.js';
 import type { WechatPaySandboxKeys } from '../sandbox-keys.js';
 import { handleControl } from './control.js';
-import { createFaultInjector } from './faults.js';
+import { createFaultInjector } from '../fault-injector.js';
 import { InboundAuthError, NonceRegistry, verifyInbound } from './inbound-auth.js';
 import { createWechatPaySandboxKeyring, type PlatformSigner, type WechatPaySandboxKeyring } from './keys.js';
 import { createRateLimiter, type RateLimitBucket } from './limits.js';
