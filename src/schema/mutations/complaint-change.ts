@@ -146,8 +146,8 @@ export interface ComplaintChanged {
  * from cache). `complaint` needs the read scope; a caller allowed to write but not to read still
  * learns that its write succeeded.
  */
-export function complaintSuccessType(name: string, description: string) {
-  return builder.objectRef<ComplaintChanged>(name).implement({
+export function complaintSuccessType<T extends ComplaintChanged = ComplaintChanged>(name: string, description: string) {
+  return builder.objectRef<T>(name).implement({
     description,
     fields: (t) => ({
       complaintId: t.id({ description: 'The global id of the changed complaint.', resolve: (changed) => complaintGlobalId(changed.key) }),

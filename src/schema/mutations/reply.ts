@@ -1,10 +1,8 @@
 import { ValidationError } from '../../domain/errors.js';
 import { builder } from '../builder.js';
-import { complaintGlobalId } from '../global-id.js';
 import { MUTATION_ERRORS } from '../errors.js';
 import { NormalMessageInput, toNormalMessage } from '../message.js';
 import { changeComplaint, complaintSuccessType, historyHasEntry, IDEMPOTENCY_KEY_DESCRIPTION, type ComplaintChanged } from './complaint-change.js';
-import { ComplaintRef } from '../complaint.js';
 
 const ReplyJumpUrlInput = builder.inputType('ReplyJumpUrlInput', {
   fields: (t) => ({
@@ -82,19 +80,11 @@ interface ImmediateReplied extends ComplaintChanged {
   logId: string;
 }
 
-const ReplyImmediatelySuccess = builder.objectRef<ImmediateReplied>('ReplyImmediatelySuccess').implement({
-  description: 'The message was sent to a complaint that needs immediate service.',
-  fields: (t) => ({
-    logId: t.exposeString('logId', { description: 'The negotiation history entry of this message.' }),
-    complaintId: t.id({ description: 'The global id of the complaint.', resolve: (replied) => complaintGlobalId(replied.key) }),
-    complaint: t.field({
-      type: ComplaintRef,
-      nullable: true,
-      description: 'null, with an error, when the caller may not read complaints.',
-      resolve: (replied, _args, context) => context.loaders.complaint.load(replied.key),
-    }),
-  }),
-});
+const ReplyImmediatelySuccess = complaintSuccessType<ImmediateReplied>(
+  'ReplyImmediatelySuccess',
+  'The message was sent to a complaint that needs immediate service.',
+);
+builder.objectField(ReplyImmediatelySuccess, 'logId', (t) => t.exposeString('logId', { description: 'The negotiation history entry of this message.' }));
 
 builder.mutationField('replyImmediately', (t) =>
   t.field({
