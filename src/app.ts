@@ -38,7 +38,7 @@ export interface App {
   registry: ProviderRegistry;
   cache: CacheStore;
   eventLog: EventLog;
-  /** Releases the cache and the event log (the caller closes its HTTP server first). */
+  /** Releases the cache and the event log, and stops provider timers (the caller closes its HTTP server first). */
   close(): Promise<void>;
 }
 
@@ -51,6 +51,7 @@ function buildProviders(config: GatewayConfig, deps: ProviderDeps) {
   const webhookAccounts = new Map<string, { slug: string; account: string }>();
   const receivers = new Map<string, { module: ProviderModuleInfo; byAccount: Map<string, NotificationReceiver> }>();
   const upstreams: Upstream[] = [];
+  const closers: (() => Promise<void>)[] = [];
   for (const configured of config.providers) {
     const { module, settings } = configured;
     const built = configured.create(deps);
@@ -60,8 +61,9 @@ function buildProviders(config: GatewayConfig, deps: ProviderDeps) {
     webhook.byAccount.set(settings.account, built.notifications);
     receivers.set(module.slug, webhook);
     upstreams.push({ name: module.name, baseUrl: settings.baseUrl });
+    if (built.close !== undefined) closers.push(() => built.close?.() ?? Promise.resolve());
   }
-  return { providers, webhookAccounts, receivers, upstreams };
+  return { providers, webhookAccounts, receivers, upstreams, closers };
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -73,7 +75,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       logger.warn({ errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'provider budget store failure: counting per process');
     },
   });
-  const { providers, webhookAccounts, receivers, upstreams } = buildProviders(config, { budgetStore, ...(clock === undefined ? {} : { clock }) });
+  const { providers, webhookAccounts, receivers, upstreams, closers } = buildProviders(config, {
+    budgetStore,
+    ...(clock === undefined ? {} : { clock }),
+    onBackgroundError: (what, error) => {
+      logger.warn({ what, errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'provider background work failed');
+    },
+  });
   const registry = createProviderRegistry(providers);
   const cache = createCacheStore({
     ...config.cache,
@@ -150,7 +158,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cache,
     eventLog,
     async close() {
-      await Promise.allSettled([eventLog.close(), cache.close(), budgetStore.close()]);
+      await Promise.allSettled([eventLog.close(), cache.close(), budgetStore.close(), ...closers.map((close) => close())]);
     },
   };
 }

@@ -66,11 +66,21 @@ export function loadKey(kind: 'private' | 'public', pem: string | undefined, key
   }
 }
 
-export function loadCertificate(pem: string | undefined, key: string, problems: string[]): { serialNo: string; key: KeyObject } | undefined {
+export function loadCertificate(
+  pem: string | undefined,
+  key: string,
+  problems: string[],
+): { serialNo: string; key: KeyObject; notBefore: number; notAfter: number } | undefined {
   if (pem === undefined) return undefined;
   try {
     const certificate = new X509Certificate(pem);
-    return { serialNo: certificate.serialNumber.toUpperCase(), key: certificate.publicKey };
+    // Validity kept so that an expired certificate stops being trusted (platform certificate rotation).
+    return {
+      serialNo: certificate.serialNumber.toUpperCase(),
+      key: certificate.publicKey,
+      notBefore: Date.parse(certificate.validFrom),
+      notAfter: Date.parse(certificate.validTo),
+    };
   } catch {
     problems.push(`${key}: is not a PEM X.509 certificate`);
     return undefined;

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { openToken, signToken } from './signed-token.js';
 import { PROVIDERS } from '../domain/complaint-key.js';
+import type { MediaSource } from '../domain/complaint.js';
 import { ForbiddenError, type ProviderName } from '../domain/errors.js';
 
 /** What a media proxy URL stands for: one provider media URL of one merchant's complaint. */
@@ -9,6 +10,8 @@ export interface MediaTokenPayload {
   merchantNo: string;
   complaintId: string;
   url: string;
+  /** Where the URL was found (it decides signed or public download); absent: COMPLAINT_MEDIA. */
+  source?: MediaSource;
   /** Epoch seconds after which the URL is refused: a leaked URL stops working on its own. */
   expiresAt: number;
 }
@@ -35,7 +38,10 @@ export class MediaTokenError extends ForbiddenError {}
  * `/media/<token>` cannot be used to make the gateway fetch arbitrary URLs with a merchant's keys.
  */
 export function signMediaToken(secret: KeyObject, payload: MediaTokenPayload): string {
-  return signToken(secret, JSON.stringify([payload.provider, payload.merchantNo, payload.complaintId, payload.url, payload.expiresAt]));
+  return signToken(
+    secret,
+    JSON.stringify([payload.provider, payload.merchantNo, payload.complaintId, payload.url, payload.expiresAt, payload.source ?? 'COMPLAINT_MEDIA']),
+  );
 }
 
 /** Throws MediaTokenError for anything but an untampered, unexpired token signed with `secret`. */
@@ -49,18 +55,20 @@ export function verifyMediaToken(secret: KeyObject, token: string, nowMs: number
   } catch {
     throw refuse();
   }
-  if (!Array.isArray(value) || value.length !== 5) throw refuse();
-  const [provider, merchantNo, complaintId, url, expiresAt] = value as unknown[];
+  // Five elements: a token made before history images had a source of their own (complaint media).
+  if (!Array.isArray(value) || (value.length !== 5 && value.length !== 6)) throw refuse();
+  const [provider, merchantNo, complaintId, url, expiresAt, source = 'COMPLAINT_MEDIA'] = value as unknown[];
   if (
     typeof provider !== 'string' ||
     typeof merchantNo !== 'string' ||
     typeof complaintId !== 'string' ||
     typeof url !== 'string' ||
-    typeof expiresAt !== 'number'
+    typeof expiresAt !== 'number' ||
+    (source !== 'COMPLAINT_MEDIA' && source !== 'HISTORY_IMAGE')
   ) {
     throw refuse();
   }
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw refuse();
   if (nowMs / 1000 > expiresAt) throw new MediaTokenError('media URL expired: read the complaint again for a fresh one');
-  return { provider: provider as ProviderName, merchantNo, complaintId, url, expiresAt };
+  return { provider: provider as ProviderName, merchantNo, complaintId, url, expiresAt, source };
 }

@@ -11,6 +11,13 @@ export type ProblemType = (typeof PROBLEM_TYPES)[number];
 export const MEDIA_KINDS = ['USER_COMPLAINT_IMAGE', 'OPERATION_IMAGE'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
+/**
+ * Where a media URL was found, which decides how it is fetched: a complaint's (or a history record's)
+ * media list holds the provider's authenticated download URLs, a history entry's image list may hold
+ * plain short-lived public URLs (WeChat Pay's `image_list`, spec 2.2).
+ */
+export type MediaSource = 'COMPLAINT_MEDIA' | 'HISTORY_IMAGE';
+
 export interface ComplaintOrder {
   /** WeChat Pay's transaction id; Huishouqian does not give one. */
   transactionId: string | null;

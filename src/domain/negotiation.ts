@@ -37,12 +37,28 @@ export interface NegotiationEntry {
   logId: string;
   operator: string;
   operateType: OpenEnum<OperateType>;
-  /** ISO 8601 with offset. */
-  operatedAt: string;
+  /** ISO 8601 with offset; null when the provider's time could not be read (see operatedAtRaw). */
+  operatedAt: string | null;
+  /** The time as the provider wrote it. */
+  operatedAtRaw: string;
   details: string | null;
   images: string[];
   media: ComplaintMedia | null;
   message: NormalMessage | null;
+  /** The user clicked a button or link of an earlier message (WeChat `click_message`). */
+  click: NegotiationClick | null;
+  /** Why the user asked the platform to step in (WeChat `user_appy_platform_service_reason`, sic). */
+  platformServiceReason: { reason: string; description: string | null } | null;
+  /** Provider fields without a place in the model, as sent. */
+  extras: Record<string, unknown>;
+}
+
+export interface NegotiationClick {
+  /** The message content the click sent, as the provider gave it. */
+  content: unknown;
+  actionId: string | null;
+  /** The history entry whose button or link was clicked. */
+  clickedLogId: string | null;
 }
 
 export interface NegotiationPage {

@@ -18,12 +18,16 @@ export interface ProviderDeps {
   clock?: Clock;
   /** Per-minute provider budgets, shared by instances when the cache is Redis. */
   budgetStore: BudgetStore;
+  /** Failures of an account's background work (e.g. a certificate refresh), for the log. */
+  onBackgroundError?: (what: string, error: unknown) => void;
 }
 
 /** One provider account, built: a ComplaintProvider per merchant it serves, and its webhook's receiver. */
 export interface ProviderAccount {
   providers: ComplaintProvider[];
   notifications: NotificationReceiver;
+  /** Stops the account's background work (timers); App.close calls it. */
+  close?(): Promise<void>;
 }
 
 export interface SandboxStartOptions {

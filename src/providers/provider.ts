@@ -1,4 +1,4 @@
-import type { Complaint } from '../domain/complaint.js';
+import type { Complaint, MediaSource } from '../domain/complaint.js';
 import type { ComplaintEvent } from '../domain/events.js';
 import type { LocalDate } from '../domain/local-date.js';
 import type { Merchant } from '../domain/merchant.js';
@@ -30,7 +30,7 @@ export interface ComplaintProvider {
 
   /** Validates type (by content) and size before sending; returns the provider's media id. */
   uploadImage(image: ImageUpload): Promise<{ mediaId: string }>;
-  /** Signed download of a media URL the provider returned for one of this merchant's complaints. */
+  /** Download of a media URL the provider returned for one of this merchant's complaints (signed, or plain for public history images). */
   downloadMedia(media: MediaReference): Promise<MediaDownload>;
   /** Decrypts or returns the payer's phone; null when the user left none. */
   revealPayerPhone(complaint: Complaint): Promise<string | null>;
@@ -100,7 +100,8 @@ export interface ImmediateReplyInput {
 }
 
 export type RefundProgressInput =
-  | { action: 'APPROVE'; launchRefundDay: number; remark: string | null }
+  /** launchRefundDay null: not sent (WeChat Pay makes it optional, spec 3.6). */
+  | { action: 'APPROVE'; launchRefundDay: number | null; remark: string | null }
   | { action: 'REJECT'; rejectReason: string; rejectMediaIds: string[]; remark: string | null };
 
 export interface ImageUpload {
@@ -112,6 +113,8 @@ export interface ImageUpload {
 export interface MediaReference {
   url: string;
   complaintId: string;
+  /** Where the URL was found; a provider may fetch history images differently. Absent: COMPLAINT_MEDIA. */
+  source?: MediaSource;
 }
 
 export interface MediaDownload {

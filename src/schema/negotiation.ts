@@ -1,4 +1,4 @@
-import { OPERATE_TYPES, type NegotiationEntry } from '../domain/negotiation.js';
+import { OPERATE_TYPES, type NegotiationClick, type NegotiationEntry } from '../domain/negotiation.js';
 import type { ComplaintKey } from '../domain/complaint-key.js';
 import { ValidationError } from '../domain/errors.js';
 import { builder } from './builder.js';
@@ -13,6 +13,19 @@ const OperateTypeEnum = builder.enumType('OperateType', {
   values: [...OPERATE_TYPES, 'UNKNOWN'] as const,
 });
 
+const NegotiationClickRef = builder.objectRef<NegotiationClick>('NegotiationClick').implement({
+  fields: (t) => ({
+    actionId: t.string({ nullable: true, resolve: (click) => click.actionId }),
+    clickedLogId: t.string({ nullable: true, description: 'The history entry whose button or link was clicked.', resolve: (click) => click.clickedLogId }),
+    content: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The message the click sent, as the provider gave it.',
+      resolve: (click) => click.content ?? null,
+    }),
+  }),
+});
+
 interface EntryOf {
   complaint: ComplaintKey;
   entry: NegotiationEntry;
@@ -25,11 +38,22 @@ const NegotiationEntryRef = builder.objectRef<EntryOf>('NegotiationEntry').imple
     operator: t.string({ resolve: ({ entry }) => entry.operator }),
     operateType: t.field({ type: OperateTypeEnum, resolve: ({ entry }) => entry.operateType.value }),
     operateTypeRaw: t.string({ resolve: ({ entry }) => entry.operateType.raw }),
-    operatedAt: t.field({ type: 'DateTime', resolve: ({ entry }) => entry.operatedAt }),
+    operatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: "null when the provider's time could not be read (one odd entry must not fail the page): see operatedAtRaw.",
+      resolve: ({ entry }) => entry.operatedAt,
+    }),
+    operatedAtRaw: t.string({ description: 'The time as the provider wrote it.', resolve: ({ entry }) => entry.operatedAtRaw }),
     details: t.string({ nullable: true, resolve: ({ entry }) => entry.details }),
     images: t.stringList({
-      description: 'Gateway URLs of the images (signed downloads streamed by the gateway).',
-      resolve: ({ complaint, entry }, _args, context) => entry.images.map((url) => context.mediaUrl({ ...complaint, url })),
+      description:
+        "Gateway `/media/` URLs of the images the merchant or platform customer service attached to this step (never the user's: those are in `media`). " +
+        "The gateway streams them with its image checks; for WeChat Pay it fetches the provider's short-lived (one hour) public URL unsigned, " +
+        'so read the history again for working URLs after that.',
+      // Proxied rather than passed through: the browser then gets only images the gateway checked
+      // (type, size, safe headers) from one origin, and never talks to the provider's hosts itself.
+      resolve: ({ complaint, entry }, _args, context) => entry.images.map((url) => context.mediaUrl({ ...complaint, url, source: 'HISTORY_IMAGE' })),
     }),
     media: t.field({
       type: ComplaintMediaRef,
@@ -37,6 +61,19 @@ const NegotiationEntryRef = builder.objectRef<EntryOf>('NegotiationEntry').imple
       resolve: ({ complaint, entry }) => (entry.media === null ? null : { complaint, media: entry.media }),
     }),
     message: t.field({ type: NormalMessageRef, nullable: true, resolve: ({ entry }) => entry.message }),
+    click: t.field({
+      type: NegotiationClickRef,
+      nullable: true,
+      description: 'The user clicked a button or link of an earlier message.',
+      resolve: ({ entry }) => entry.click,
+    }),
+    platformServiceReason: t.string({
+      nullable: true,
+      description: 'Why the user asked the platform to step in.',
+      resolve: ({ entry }) => entry.platformServiceReason?.reason ?? null,
+    }),
+    platformServiceReasonDescription: t.string({ nullable: true, resolve: ({ entry }) => entry.platformServiceReason?.description ?? null }),
+    extras: t.field({ type: 'JSON', description: 'Provider fields without a place in the model.', resolve: ({ entry }) => entry.extras }),
   }),
 });
 

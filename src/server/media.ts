@@ -68,7 +68,7 @@ function toFailure(error: unknown): Failure {
 
 /**
  * `/media/{token}`: verifies the token (only URLs the gateway put in a response), finds the merchant's
- * provider, and streams its signed download to the browser with safe headers. Errors before the
+ * provider, and streams its download (signed, or plain for a public history image) to the browser with safe headers. Errors before the
  * first byte get a typed status and a JSON body; an error mid-stream aborts the connection.
  */
 export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
@@ -105,7 +105,7 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
       await loadOwnedComplaint({ registry, cache }, { ...merchant, complaintId: payload.complaintId });
       const provider = registry.get(merchant);
       const limit = Math.min(maxBytes, provider.limits.maxImageBytes > 0 ? provider.limits.maxImageBytes : maxBytes);
-      const download = await provider.downloadMedia({ url: payload.url, complaintId: payload.complaintId });
+      const download = await provider.downloadMedia({ url: payload.url, complaintId: payload.complaintId, source: payload.source ?? 'COMPLAINT_MEDIA' });
       // Only the types the providers serve; anything else (HTML, SVG with script) is never passed on.
       const type = imageTypeOfContentType(download.contentType);
       if (type === null) throw new MediaContentError('media is not an image');

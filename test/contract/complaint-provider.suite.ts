@@ -160,7 +160,8 @@ export function complaintProviderSuite(name: string, setup: () => ContractSetup)
       const history = await provider.getNegotiationHistory(target.key.complaintId, { limit: 50, offset: 0 });
       const url = history.entries.flatMap((entry) => entry.images).at(-1);
       if (url === undefined) throw new Error('the reply carried no image into the history');
-      const media = { url, complaintId: target.key.complaintId };
+      // A history image, marked as one: WeChat Pay fetches these public URLs unsigned (spec 2.2).
+      const media = { url, complaintId: target.key.complaintId, source: 'HISTORY_IMAGE' as const };
       if (!offers('IMAGE_DOWNLOAD')) {
         await expectUnsupported('IMAGE_DOWNLOAD', () => provider.downloadMedia(media));
         return;

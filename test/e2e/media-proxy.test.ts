@@ -1,10 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock, type Clock } from '../../src/providers/http/clock.js';
+import { createPng } from '../../src/sandbox/wechatpay/images.js';
 import { startGateway, type GatewayUnderTest } from '../helpers/start-gateway.js';
 import { startSandboxes, type Sandboxes } from '../helpers/start-sandboxes.js';
 
 let sandboxes: Sandboxes;
 let gateway: GatewayUnderTest;
 let mediaUrls: string[] = [];
+// The sandboxes' clock only: moved forward to let a public history image URL expire upstream.
+let sandboxOffsetMs = 0;
+const sandboxClock: Clock = { now: () => Date.now() + sandboxOffsetMs, nonce: (length) => systemClock.nonce(length) };
+
+/** uploadImage through the gateway's multipart GraphQL request; returns the provider's media id. */
+async function uploadThroughGateway(merchantId: string, png: Buffer): Promise<string> {
+  const form = new FormData();
+  form.append(
+    'operations',
+    JSON.stringify({
+      query: 'mutation($m: ID!, $f: File!) { uploadImage(merchantId: $m, file: $f) { __typename ... on UploadImageSuccess { mediaId } } }',
+      variables: { m: merchantId, f: null },
+    }),
+  );
+  form.append('map', JSON.stringify({ 0: ['variables.f'] }));
+  form.append('0', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'proof.png');
+  const uploaded = (await (
+    await fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: { authorization: 'Bearer sandbox-admin', 'x-graphql-yoga-csrf': '1' } })
+  ).json()) as { data: { uploadImage: { mediaId: string } } };
+  return uploaded.data.uploadImage.mediaId;
+}
 
 const COMPLAINT_MEDIA = /* GraphQL */ `
   query ComplaintMedia($first: Int!, $filter: ComplaintFilterInput) {
@@ -15,7 +38,7 @@ const COMPLAINT_MEDIA = /* GraphQL */ `
 `;
 
 beforeAll(async () => {
-  sandboxes = await startSandboxes();
+  sandboxes = await startSandboxes({ clock: sandboxClock });
   gateway = await startGateway(sandboxes);
   const { body } = await gateway.graphql<{ complaints: { edges: { node: { provider: string; media: { urls: string[] }[] } }[] } }>(COMPLAINT_MEDIA, {
     first: 100,
@@ -82,21 +105,9 @@ describe('media proxy for Huishouqian (COMPLAINT_FILE_DOWNLOAD)', () => {
     const complaint = listed.data?.complaints.edges[0]?.node;
     if (complaint === undefined) throw new Error('no pending Huishouqian complaint');
 
-    const form = new FormData();
-    form.append(
-      'operations',
-      JSON.stringify({
-        query: 'mutation($m: ID!, $f: File!) { uploadImage(merchantId: $m, file: $f) { __typename ... on UploadImageSuccess { mediaId } } }',
-        variables: { m: complaint.merchant.id, f: null },
-      }),
-    );
-    form.append('map', JSON.stringify({ 0: ['variables.f'] }));
-    form.append('0', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'proof.png');
-    const uploaded = (await (
-      await fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: { authorization: 'Bearer sandbox-admin', 'x-graphql-yoga-csrf': '1' } })
-    ).json()) as { data: { uploadImage: { mediaId: string } } };
+    const mediaId = await uploadThroughGateway(complaint.merchant.id, png);
     const replied = await gateway.graphql(`mutation($input: ReplyToComplaintInput!) { replyToComplaint(input: $input) { __typename } }`, {
-      input: { complaintId: complaint.id, text: '已处理，凭证见图', imageMediaIds: [uploaded.data.uploadImage.mediaId] },
+      input: { complaintId: complaint.id, text: '已处理，凭证见图', imageMediaIds: [mediaId] },
     });
     expect(replied.body.data).toEqual({ replyToComplaint: { __typename: 'ReplyToComplaintSuccess' } });
 
@@ -110,5 +121,69 @@ describe('media proxy for Huishouqian (COMPLAINT_FILE_DOWNLOAD)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await response.arrayBuffer())).toEqual(png);
+  });
+});
+
+describe('media proxy for WeChat Pay history images (public image_list URLs, spec 2.2)', () => {
+  interface HistoryNode {
+    operator: string;
+    operateType: string;
+    images: string[];
+    media: { kind: string; urls: string[] } | null;
+  }
+  const HISTORY = /* GraphQL */ `
+    query($id: ID!) { complaint(id: $id) { negotiationHistory(first: 20) { edges { node { operator operateType images media { kind urls } } } } } }
+  `;
+
+  it('streams a merchant-attached reply image unsigned through /media/, keeps user images out, and fails cleanly once it expired', async () => {
+    const png = createPng(11);
+    const filed = await fetch(`${sandboxes.wechatpay.baseUrl}/sandbox/complaints`, {
+      method: 'POST',
+      body: JSON.stringify({ mchid: sandboxes.wechatpay.keys.merchants.find((merchant) => merchant.kind === 'direct')?.mchid }),
+    });
+    const complaintId = ((await filed.json()) as { complaint_id: string }).complaint_id;
+    const { body: listed } = await gateway.graphql<{ complaints: { edges: { node: { id: string; merchant: { id: string } } }[] } }>(
+      `query($f: ComplaintFilterInput) { complaints(first: 1, filter: $f) { edges { node { id merchant { id } } } } }`,
+      { f: { providers: ['WECHAT_PAY'], complaintId } },
+    );
+    const complaint = listed.data?.complaints.edges[0]?.node;
+    if (complaint === undefined) throw new Error('the filed WeChat Pay complaint is not listed');
+
+    const mediaId = await uploadThroughGateway(complaint.merchant.id, png);
+    const replied = await gateway.graphql(`mutation($input: ReplyToComplaintInput!) { replyToComplaint(input: $input) { __typename } }`, {
+      input: { complaintId: complaint.id, text: '已处理，凭证见图', imageMediaIds: [mediaId] },
+    });
+    expect(replied.body.data).toEqual({ replyToComplaint: { __typename: 'ReplyToComplaintSuccess' } });
+
+    const { body } = await gateway.graphql<{ complaint: { negotiationHistory: { edges: { node: HistoryNode }[] } } }>(HISTORY, { id: complaint.id });
+    const nodes = body.data?.complaint.negotiationHistory.edges.map((edge) => edge.node) ?? [];
+    // The user's complaint image is evidence in `media`, never in `images`.
+    const created = nodes.find((node) => node.operateType === 'USER_CREATE_COMPLAINT');
+    expect(created?.media?.kind).toBe('USER_COMPLAINT_IMAGE');
+    expect(created?.media?.urls.length).toBeGreaterThan(0);
+    for (const node of nodes.filter((entry) => entry.operator === '投诉人')) expect(node.images).toEqual([]);
+    const images = nodes.find((node) => node.operateType === 'MERCHANT_RESPONSE')?.images ?? [];
+    expect(images).toHaveLength(1);
+    expect(images[0]).toMatch(/^\/media\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+
+    const signedBefore = sandboxes.wechatpay.stats()['downloadMedia'] ?? 0;
+    const response = await fetch(`${gateway.url}${images[0]}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await response.arrayBuffer()).equals(png)).toBe(true);
+    // Fetched from the public host: the signed download endpoint was not called.
+    expect(sandboxes.wechatpay.stats()['downloadMedia'] ?? 0).toBe(signedBefore);
+
+    // An hour later upstream the public URL has expired: a typed 404, not a 500 (the gateway token is still valid).
+    sandboxOffsetMs = 3_600_000 + 5_000;
+    try {
+      const expired = await fetch(`${gateway.url}${images[0]}`);
+      expect(expired.status).toBe(404);
+      expect(await expired.json()).toEqual({ code: 'NOT_FOUND', message: 'media not found' });
+    } finally {
+      sandboxOffsetMs = 0;
+    }
+    expect(sandboxes.wechatpay.stats()['downloadMedia'] ?? 0).toBe(signedBefore);
   });
 });

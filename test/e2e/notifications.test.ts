@@ -100,4 +100,18 @@ describe('notifications end to end', () => {
     expect(after.nodes.map((n) => n.notificationId)).not.toContain(target.notificationId);
     expect(after.nodes[0]).toMatchObject({ complaintId: target.complaintId, actionType: 'USER_RESPONSE', complaint: { incomingUserResponse: true } });
   });
+
+  it('turns two Huishouqian user messages on one complaint into two events, though their notifications are byte-identical', async () => {
+    const filed = await post(`${sandboxes.huishouqian.baseUrl}/sandbox/complaints`, { merchantNo: sandboxes.keys.huishouqian?.merchants[0]?.merchantNo });
+    const complaintId = filed['complaintId'];
+    const ofComplaint = async (): Promise<FeedNode[]> => (await feed()).nodes.filter((n) => n.complaintId === complaintId);
+    await waitFor(ofComplaint, (nodes) => nodes.length >= 1);
+    for (const [index, content] of ['还没退款', '请尽快处理'].entries()) {
+      await post(`${sandboxes.huishouqian.baseUrl}/sandbox/complaints/${complaintId}/user-messages`, { content });
+      await waitFor(ofComplaint, (nodes) => nodes.length >= index + 2);
+    }
+    // Give a stray redelivery time to arrive: it must add nothing.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await ofComplaint()).map((n) => n.actionType)).toEqual(['CREATE_COMPLAINT', 'USER_RESPONSE', 'USER_RESPONSE']);
+  });
 });

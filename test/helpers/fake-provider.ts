@@ -187,10 +187,14 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
       operator: 'merchant',
       operateType: { value: operateType, raw: operateType },
       operatedAt: '2026-11-01T10:00:00+08:00',
+      operatedAtRaw: '2026-11-01T10:00:00+08:00',
       details,
       images: [],
       media: null,
       message: null,
+      click: null,
+      platformServiceReason: null,
+      extras: {},
     });
     history.set(complaintId, entries);
     return logId;

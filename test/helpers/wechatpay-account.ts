@@ -21,6 +21,8 @@ export function wechatPayAccountsFromKeys(keys: WechatPaySandboxKeys): WechatPay
       platformPublicKeys: [{ id: keys.platformPublicKeyId, key: loadPublicKey(keys.platformPublicKeyPem) }],
       platformCertificates: keys.platformCertificates.map((c) => loadCertificate(c.certificatePem)),
       merchants: [{ mchid: merchant.mchid, name: merchant.name }],
+      // History images come from the sandbox's own public image host (/public-images/).
+      publicImageOrigins: [keys.baseUrl],
     });
   }
   return [...accounts.values()];

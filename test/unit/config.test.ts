@@ -122,6 +122,19 @@ describe('config', () => {
     expect(problems.find((problem) => problem.startsWith('providers.wechatpay[0].limits.reply'))).toMatch(/at least 7/);
   });
 
+  it('takes per-account public image origins for history images, defaulting to the qpic.cn family over https', async () => {
+    const config = await resolveConfig({ providers: { wechatpay: [wechatAccount()] } }, { kind: 'sandbox' }, { env: {}, baseDir: dir });
+    expect(wechatpayOf(config)[0]?.publicImageOrigins).toEqual(['https://qpic.cn', 'https://*.qpic.cn', 'https://*.qlogo.cn']);
+    const custom = await resolveConfig(
+      { providers: { wechatpay: [wechatAccount({ publicImageOrigins: ['https://*.wx.qq.com'] })] } },
+      { kind: 'sandbox' },
+      { env: {}, baseDir: dir },
+    );
+    expect(wechatpayOf(custom)[0]?.publicImageOrigins).toEqual(['https://*.wx.qq.com']);
+    const problems = await problemsOf({ providers: { wechatpay: [wechatAccount({ publicImageOrigins: ['qpic.cn/path'] })] } });
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(['providers.wechatpay[0].publicImageOrigins[0]']);
+  });
+
   it('names every bad key at once, including nested and unknown ones', async () => {
     const problems = await problemsOf({
       server: { port: 70000, colour: 'blue' },

@@ -77,5 +77,14 @@ export function createHuishouqianAccount(options: HuishouqianAccountOptions): Hu
       agentMerchantNo: options.agentMerchantNo ?? null,
     }),
   );
-  return { providers, notifications: createHuishouqianReceiver({ merchants: options.merchants, platformPublicKey: options.platformPublicKey, scheme }) };
+  // A notification only says "this complaint changed": the receiver re-reads it as its merchant.
+  const byMerchantNo = new Map(providers.map((provider) => [provider.merchant.merchantNo, provider]));
+  const notifications = createHuishouqianReceiver({
+    merchants: options.merchants,
+    providerFor: (merchantNo) => byMerchantNo.get(merchantNo),
+    platformPublicKey: options.platformPublicKey,
+    scheme,
+    clock,
+  });
+  return { providers, notifications };
 }

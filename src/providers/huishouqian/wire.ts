@@ -96,10 +96,8 @@ export const uploadResultSchema = z.object({ fileId: z.union([z.string(), z.numb
 /** COMPLAINT_FILE_DOWNLOAD (spec 2, inferred): the file as base64 and its suffix. */
 export const downloadResultSchema = z.object({ bytes: z.string().regex(/^[A-Za-z0-9+/]*=*$/), suffix: z.string().nullish() });
 
-/** The decrypted notification content (spec 2.1). */
+/** The notification content (spec 2.1). It has no id: see notifications.ts for what identifies one. */
 export const notificationContentSchema = z.object({
   actionType: z.string().min(1),
   complaintId: z.string().min(1),
-  // Not in the third-party models; sent by the sandbox, used when present (see notifications.ts).
-  notifyId: z.string().min(1).max(64).optional(),
 });

@@ -9,7 +9,9 @@ import { createWechatPayAdapter } from './adapter.js';
 import { createWechatPayClient } from './client.js';
 import { QUOTA_PER_MINUTE, type EndpointName, type QuotaName } from './endpoints.js';
 import { createWechatPayReceiver } from './notifications.js';
+import { createPlatformCertificates, type PlatformCertificates } from './platform-certificates.js';
 import { createVerifier } from './protocol/verifier.js';
+import { createPublicImageFetcher, DEFAULT_PUBLIC_IMAGE_ORIGINS } from './public-image.js';
 
 export interface WechatPayAccountOptions {
   baseUrl: string;
@@ -21,7 +23,17 @@ export interface WechatPayAccountOptions {
   privateKey: KeyObject;
   apiV3Key: string;
   platformPublicKeys: { id: string; key: KeyObject }[];
-  platformCertificates: { serialNo: string; key: KeyObject }[];
+  /** Without `notBefore`/`notAfter` (ms) a certificate counts as valid whatever the date. */
+  platformCertificates: { serialNo: string; key: KeyObject; notBefore?: number; notAfter?: number }[];
+  /**
+   * Download the platform certificates (`GET /v3/certificates`) at start and every
+   * `certificateRefreshMs` (default 12 h). The first download must verify with a configured
+   * certificate or public key.
+   */
+  downloadPlatformCertificates?: boolean;
+  certificateRefreshMs?: number;
+  /** A failed background download; the certificates trusted before stay in use. */
+  onCertificateRefreshError?: (error: unknown) => void;
   /** Who this account serves: itself, or its sub-merchants. */
   merchants: { mchid: string; name: string }[];
   timeoutMs?: number;
@@ -35,24 +47,42 @@ export interface WechatPayAccountOptions {
   maxQueueMs?: number;
   /** Where budgets are counted: Redis shares them between instances; default in this process. */
   budgetStore?: BudgetStore;
+  /**
+   * Origins the history's public image URLs may be fetched from (patterns as in public-image.ts);
+   * default DEFAULT_PUBLIC_IMAGE_ORIGINS (Tencent's qpic.cn family). The sandbox adds its own host.
+   */
+  publicImageOrigins?: readonly string[];
 }
 
 export interface WechatPayAccount {
   providers: ComplaintProvider[];
   notifications: NotificationReceiver;
-}
-
-// Public key mode is WeChat's current one: prefer it; otherwise the newest-listed certificate.
-function acceptSerial(options: WechatPayAccountOptions): { acceptSerial?: string } {
-  const serial = options.platformPublicKeys[0]?.id ?? options.platformCertificates.at(-1)?.serialNo;
-  return serial === undefined ? {} : { acceptSerial: serial };
+  /** The trusted platform certificates; `refresh()` downloads them now (when downloads are on). */
+  platformCertificates: PlatformCertificates;
+  /** Stops the certificate refresh timer. */
+  close(): Promise<void>;
 }
 
 /** One WeChat Pay API account → one ComplaintProvider per merchant it serves, plus its webhook receiver. */
 export function createWechatPayAccount(options: WechatPayAccountOptions): WechatPayAccount {
   const clock = options.clock ?? systemClock;
   if (options.merchants.length === 0) throw new ValidationError('A WeChat Pay account serves at least one merchant', 'merchants');
-  const verifier = createVerifier({ publicKeys: options.platformPublicKeys, certificates: options.platformCertificates, clock });
+  const platformCertificates = createPlatformCertificates({
+    // Listed order is the configured preference: the last listed counts as newest when dates tie.
+    configured: options.platformCertificates.map((certificate, index) => ({
+      serialNo: certificate.serialNo.toUpperCase(),
+      key: certificate.key,
+      notBefore: certificate.notBefore ?? Number.MIN_SAFE_INTEGER + index,
+      notAfter: certificate.notAfter ?? Number.MAX_SAFE_INTEGER,
+    })),
+    apiV3Key: options.apiV3Key,
+    clock,
+    ...(options.downloadPlatformCertificates === true ? { download: () => client.forAccount().downloadCertificates() } : {}),
+    ...(options.certificateRefreshMs === undefined ? {} : { refreshIntervalMs: options.certificateRefreshMs }),
+    ...(options.onCertificateRefreshError === undefined ? {} : { onRefreshError: options.onCertificateRefreshError }),
+  });
+  // Read on every verification, so refreshed and expired certificates take effect at once.
+  const verifier = createVerifier({ publicKeys: options.platformPublicKeys, certificates: platformCertificates.current, clock });
   const budgets = createAccountBudgets({
     store: options.budgetStore ?? createMemoryBudgetStore(),
     scope: `wechatpay:${options.mchid}`,
@@ -69,15 +99,22 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
     privateKey: options.privateKey,
     verifier,
     clock,
-    ...acceptSerial(options),
+    // Public key mode is WeChat's current one: prefer it; otherwise the newest valid certificate.
+    acceptSerial: () => options.platformPublicKeys[0]?.id ?? platformCertificates.newestSerial(),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+  });
+  // Outside the signed client: these URLs are not WeChat Pay API calls and count against no API budget.
+  const fetchPublicImage = createPublicImageFetcher({
+    allowedOrigins: options.publicImageOrigins ?? DEFAULT_PUBLIC_IMAGE_ORIGINS,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   const capabilities = CAPABILITIES.filter((capability) => options.capabilities?.[capability] !== false);
   const providers = options.merchants.map((merchant) =>
     createWechatPayAdapter({
       client: client.forMerchant(merchant.mchid),
       privateKey: options.privateKey,
+      fetchPublicImage,
       merchant: {
         provider: 'WECHAT_PAY',
         merchantNo: merchant.mchid,
@@ -87,6 +124,12 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
       },
     }),
   );
+  platformCertificates.start();
   // Its owner lookups are the account's own calls: they draw on the pool, no merchant's reserved share.
-  return { providers, notifications: createWechatPayReceiver(client.forAccount(), verifier, options.apiV3Key, options.merchants) };
+  return {
+    providers,
+    notifications: createWechatPayReceiver(client.forAccount(), verifier, options.apiV3Key, options.merchants),
+    platformCertificates,
+    close: async () => platformCertificates.close(),
+  };
 }

@@ -12,6 +12,7 @@ import { messageFromWire, messageToWire } from './message-mapping.js';
 import { fromProtocolError } from './error-codes.js';
 import { WechatPayProtocolError } from './protocol/errors.js';
 import { MAX_IMAGE_BYTES } from './protocol/image.js';
+import type { PublicImageFetcher } from './public-image.js';
 import { decryptOaep } from './protocol/rsa-oaep.js';
 import type { ComplaintInfo, NegotiationRecord } from './wire.js';
 
@@ -30,6 +31,8 @@ export interface WechatPayAdapterOptions {
   merchant: Merchant;
   /** The calling merchant's key: payer_phone is encrypted for it. */
   privateKey: KeyObject;
+  /** Plain GET of the history's public `image_list` URLs (spec 2.2), restricted to the account's image hosts. */
+  fetchPublicImage: PublicImageFetcher;
 }
 
 // APIv3 takes only characters of 1–3 UTF-8 bytes; an emoji would be refused after the call.
@@ -76,12 +79,36 @@ export function complaintFromWire(info: ComplaintInfo, merchantNo: string): Comp
   };
 }
 
+/** Codes a 400 may carry for "no notification URL registered" (undocumented: spec 5.5). */
+const NO_URL_CODE = /NOT_?(FOUND|EXISTS?|SET)/i;
+
+/** The record fields the model has a place for; anything else WeChat sends goes to `extras`. */
+const MAPPED_RECORD_FIELDS = new Set([
+  'log_id',
+  'operator',
+  'operate_time',
+  'operate_type',
+  'operate_details',
+  'image_list',
+  'complaint_media_list',
+  'normal_message',
+  'click_message',
+  'user_appy_platform_service_reason',
+  'user_appy_platform_service_reason_description',
+]);
+
 function negotiationEntryFromWire(record: NegotiationRecord): NegotiationEntry {
+  const { click_message: click, user_appy_platform_service_reason: reason } = record;
   return {
     logId: record.log_id,
     operator: record.operator,
     operateType: toOpenEnum(OPERATE_TYPES, record.operate_type),
-    operatedAt: record.operate_time,
+    operatedAt: Number.isNaN(Date.parse(record.operate_time)) ? null : record.operate_time,
+    operatedAtRaw: record.operate_time,
+    click:
+      click === undefined ? null : { content: click.message_content ?? null, actionId: click.action_id ?? null, clickedLogId: click.clicked_log_id ?? null },
+    platformServiceReason: reason === undefined ? null : { reason, description: record.user_appy_platform_service_reason_description ?? null },
+    extras: Object.fromEntries(Object.entries(record).filter(([key]) => !MAPPED_RECORD_FIELDS.has(key))),
     details: record.operate_details ?? null,
     images: record.image_list ?? [],
     // An object here, an array in ComplaintInfo (spec 7.6).
@@ -108,7 +135,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
  * against the id the caller sent.
  */
 export function createWechatPayAdapter(options: WechatPayAdapterOptions): ComplaintProvider {
-  const { client, merchant, privateKey } = options;
+  const { client, merchant, privateKey, fetchPublicImage } = options;
   const mchid = merchant.merchantNo;
   // A direct merchant's calls see only its own complaints; it alone may be trusted when WeChat omits the owner.
   const isAccountItself = mchid === client.mchid;
@@ -248,9 +275,12 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
       if (input.remark !== null && [...input.remark].length > 200) throw new ValidationError('remark is longer than 200 characters', 'remark');
       const remark = input.remark === null ? {} : { remark: input.remark };
       if (input.action === 'APPROVE') {
-        if (!Number.isInteger(input.launchRefundDay) || input.launchRefundDay < 0)
+        const { launchRefundDay } = input;
+        // Optional on the wire (spec 3.6): null leaves it out rather than inventing a default.
+        if (launchRefundDay !== null && (!Number.isInteger(launchRefundDay) || launchRefundDay < 0))
           throw new ValidationError('launchRefundDay must be 0 or more working days', 'launchRefundDay');
-        await guarded(() => client.updateRefundProgress(complaintId, { action: 'APPROVE', launch_refund_day: input.launchRefundDay, ...remark }));
+        const day = launchRefundDay === null ? {} : { launch_refund_day: launchRefundDay };
+        await guarded(() => client.updateRefundProgress(complaintId, { action: 'APPROVE', ...day, ...remark }));
         return;
       }
       checkText(input.rejectReason, 'rejectReason', 200);
@@ -270,8 +300,12 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
       return guarded(async () => ({ mediaId: (await client.uploadImage(image.filename, image.bytes)).media_id }));
     },
 
-    async downloadMedia({ url }) {
+    async downloadMedia({ url, source = 'COMPLAINT_MEDIA' }) {
       requireCapability('IMAGE_DOWNLOAD');
+      // A history image_list URL is public and short-lived and must not be signed (spec 2.2, endpoint
+      // 13 note); complaint_media_list URLs are endpoint 13 downloads. Where the URL was found decides,
+      // never what it looks like, so neither kind can be sent down the other's path.
+      if (source === 'HISTORY_IMAGE') return fetchPublicImage(url, WECHAT_PAY_LIMITS.maxImageBytes);
       return guarded(() => client.downloadMedia(url, WECHAT_PAY_LIMITS.maxImageBytes));
     },
 
@@ -285,11 +319,14 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
     async getNotificationUrl() {
       requireCapability('NOTIFICATION_URL');
       return guarded(async () => {
+        // No URL registered yet is an answer, not a failure. WeChat does not document how it says so:
+        // a 404, a 400 whose code says "not found / not set", or a 200 with an empty url all mean none.
         try {
-          return (await client.getNotificationUrl()).url;
+          const { url } = await client.getNotificationUrl();
+          return url === '' ? null : url;
         } catch (error) {
-          // No URL registered yet is an answer, not a failure.
-          if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') return null;
+          if (error instanceof NotFoundError) return null;
+          if (error instanceof ValidationError && error.cause instanceof ProviderError && NO_URL_CODE.test(error.cause.providerCode ?? '')) return null;
           throw error;
         }
       });

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { OutcomeUnknownError, ProviderError, ValidationError, type GatewayError } from '../../domain/errors.js';
 import type { Clock } from '../http/clock.js';
 import type { AccountBudgets } from '../http/account-budgets.js';
+import { GATEWAY_USER_AGENT } from '../http/user-agent.js';
 import { cappedStream } from '../http/capped-stream.js';
 import { NO_RETRY, readRetryPolicy } from '../http/retry.js';
 import { isNetworkFailure, mayHaveBeenApplied, outcomeUnknown, transportError } from '../http/to-provider-error.js';
@@ -12,6 +13,7 @@ import { fromProtocolError, toDomainError } from './error-codes.js';
 import { WechatPayProtocolError } from './protocol/errors.js';
 import { detectImageType, imageContentType } from '../image-type.js';
 import { MAX_IMAGE_BYTES, prepareImageUpload } from './protocol/image.js';
+import { certificateDownloadSchema, type CertificateDownload } from './protocol/platform-certificate.js';
 import { createRequestSigner } from './protocol/signer.js';
 import type { Verifier } from './protocol/verifier.js';
 import {
@@ -35,9 +37,10 @@ export interface WechatPayClientOptions {
   verifier: Verifier;
   /**
    * Sent as `Wechatpay-Serial`: the platform key (PUB_KEY_ID_... or certificate serial) this
-   * client can verify with, so WeChat signs its answer with that one during a key rotation.
+   * client can verify with, so WeChat signs its answer with that one during a key rotation. A
+   * function is asked on every call: downloaded platform certificates change it.
    */
-  acceptSerial?: string;
+  acceptSerial?: string | (() => string | undefined);
   clock: Clock;
   /** Per attempt; default 10 s. */
   timeoutMs?: number;
@@ -170,9 +173,13 @@ export type WechatPayClient = ReturnType<ReturnType<typeof createWechatPayClient
  */
 export function createWechatPayClient(options: WechatPayClientOptions) {
   const { mchid, verifier, clock, timeoutMs = 10_000, readRetries = 2, budgets, onRequest } = options;
+  const acceptSerial = (): string | undefined => (typeof options.acceptSerial === 'function' ? options.acceptSerial() : options.acceptSerial);
   const sign = createRequestSigner({ mchid, serialNo: options.serialNo, privateKey: options.privateKey, clock });
 
   const http: Got = got.extend({
+    // On every call, JSON, multipart upload and media download alike: WeChat answers a call without
+    // Accept or User-Agent with 400 INVALID_REQUEST (spec 0). Each call sets its own Accept too.
+    headers: { 'user-agent': GATEWAY_USER_AGENT, accept: 'application/json' },
     timeout: { request: timeoutMs },
     throwHttpErrors: true,
     followRedirect: false,
@@ -192,6 +199,7 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
 
   async function attempt(baseUrl: string, name: EndpointName, target: string, call: CallOptions): Promise<{ status: number; body: Buffer }> {
     const spec = ENDPOINTS[name];
+    const serial = acceptSerial();
     const jsonBody = call.json === undefined ? undefined : JSON.stringify(call.json);
     const response = await http(`${baseUrl}${target}`, {
       method: spec.method as Method,
@@ -200,7 +208,7 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
       context: { endpoint: name, ...(call.multipart ? { signedBody: call.multipart.signedBody } : {}) },
       headers: {
         accept: 'application/json',
-        ...(options.acceptSerial === undefined ? {} : { 'wechatpay-serial': options.acceptSerial }),
+        ...(serial === undefined ? {} : { 'wechatpay-serial': serial }),
         ...(jsonBody !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(call.multipart ? { 'content-type': call.multipart.contentType } : {}),
       },
@@ -311,6 +319,13 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
     },
     async deleteNotificationUrl(): Promise<void> {
       await call('deleteNotificationUrl', owner);
+    },
+    /**
+     * The platform certificates, still encrypted. The answer is verified like every answer, i.e.
+     * only with keys trusted before this call: the certificates it carries cannot vouch for it.
+     */
+    async downloadCertificates(): Promise<CertificateDownload> {
+      return parse(certificateDownloadSchema, await call('downloadCertificates', owner), 'certificates');
     },
     async uploadImage(filename: string, bytes: Uint8Array) {
       return parse(uploadResultSchema, await call('uploadImage', owner, { multipart: multipartUpload(filename, bytes, clock) }), 'upload');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { accountId, capabilitySwitches, httpUrl, loadCertificate, loadKey, merchantNo, secretSource, type SecretResolver } from '../../config/secrets.js';
 import type { WechatPayAccountOptions } from './account.js';
 import { QUOTA_NAMES } from './endpoints.js';
+import { DEFAULT_PUBLIC_IMAGE_ORIGINS, parseOriginPattern } from './public-image.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -17,6 +18,14 @@ export const wechatPayAccountInput = z.strictObject({
   apiV3Key: secretSource,
   platformPublicKeys: z.array(z.strictObject({ id: z.string().regex(/^PUB_KEY_ID_\w+$/, 'must start with PUB_KEY_ID_'), publicKey: secretSource })).default([]),
   platformCertificates: z.array(z.strictObject({ certificate: secretSource })).default([]),
+  /** Certificate mode: download the platform certificates (`GET /v3/certificates`) and keep them fresh. */
+  downloadPlatformCertificates: z.boolean().default(false),
+  /** How often they are downloaded again; default 720 (12 h). */
+  certificateRefreshMinutes: z
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
   merchants: z.array(z.strictObject({ mchid: merchantNo, name: z.string().min(1) })).min(1, 'must list at least one merchant'),
   timeoutMs: z.int().positive().max(120_000).default(DEFAULT_TIMEOUT_MS),
   capabilities: capabilitySwitches.optional(),
@@ -29,12 +38,17 @@ export const wechatPayAccountInput = z.strictObject({
     .optional(),
   /** How long a call may wait for its budget before it fails with RATE_LIMITED. */
   maxQueueMs: z.int().min(0).max(120_000).optional(),
+  /** Where history image URLs may be fetched from, e.g. `https://*.qpic.cn` (replaces the default list). */
+  publicImageOrigins: z
+    .array(z.string().refine((pattern) => parseOriginPattern(pattern) !== null, 'must be http(s)://host[:port] or http(s)://*.domain[:port]'))
+    .default([...DEFAULT_PUBLIC_IMAGE_ORIGINS]),
 });
 
 export type WechatPayAccountInput = z.infer<typeof wechatPayAccountInput>;
 
 /** A WeChat Pay account as createWechatPayAccount takes it, plus its webhook `{account}` name. */
-export interface WechatPayAccountConfig extends Omit<WechatPayAccountOptions, 'clock' | 'onRequest' | 'timeoutMs' | 'budgetStore'> {
+export interface WechatPayAccountConfig
+  extends Omit<WechatPayAccountOptions, 'clock' | 'onRequest' | 'timeoutMs' | 'budgetStore' | 'onCertificateRefreshError'> {
   account: string;
   timeoutMs: number;
 }
@@ -59,7 +73,12 @@ export async function resolveWechatPayAccount(account: WechatPayAccountInput, at
     if (loaded !== undefined) platformCertificates.push(loaded);
   }
   if (account.platformPublicKeys.length === 0 && account.platformCertificates.length === 0) {
-    problems.push(`${at}.platformPublicKeys: give a platform public key or platformCertificates to verify WeChat Pay's answers`);
+    // A download cannot vouch for itself: the first one must verify with a key configured here.
+    problems.push(
+      account.downloadPlatformCertificates
+        ? `${at}.downloadPlatformCertificates: needs at least one platformCertificates or platformPublicKeys entry to trust the first download`
+        : `${at}.platformPublicKeys: give a platform public key or platformCertificates to verify WeChat Pay's answers`,
+    );
   }
   if (privateKey === undefined || apiV3Key === undefined) return null;
   return {
@@ -72,10 +91,13 @@ export async function resolveWechatPayAccount(account: WechatPayAccountInput, at
     apiV3Key,
     platformPublicKeys,
     platformCertificates,
+    ...(account.downloadPlatformCertificates ? { downloadPlatformCertificates: true } : {}),
+    ...(account.certificateRefreshMinutes === undefined ? {} : { certificateRefreshMs: account.certificateRefreshMinutes * 60_000 }),
     merchants: account.merchants,
     timeoutMs: account.timeoutMs,
     ...(account.capabilities === undefined ? {} : { capabilities: account.capabilities }),
     ...(account.limits === undefined ? {} : { limits: account.limits }),
     ...(account.maxQueueMs === undefined ? {} : { maxQueueMs: account.maxQueueMs }),
+    publicImageOrigins: account.publicImageOrigins,
   };
 }

@@ -13,7 +13,18 @@ export interface EndpointSpec {
 }
 
 /** The provider's per-minute budgets (spec 5.6); also the keys of an account's `limits` in the config file. */
-export const QUOTA_NAMES = ['list', 'history', 'reply', 'complete', 'refundProgress', 'immediateReply', 'upload', 'notificationUrl', 'media'] as const;
+export const QUOTA_NAMES = [
+  'list',
+  'history',
+  'reply',
+  'complete',
+  'refundProgress',
+  'immediateReply',
+  'upload',
+  'notificationUrl',
+  'media',
+  'certificates',
+] as const;
 export type QuotaName = (typeof QUOTA_NAMES)[number];
 
 const COMPLAINT = '/v3/merchant-service/complaints-v2/{complaint_id}';
@@ -32,6 +43,8 @@ export const ENDPOINTS = {
   deleteNotificationUrl: { method: 'DELETE', path: '/v3/merchant-service/complaint-notifications', signed: true, changesState: true, quota: 'notificationUrl' },
   uploadImage: { method: 'POST', path: '/v3/merchant-service/images/upload', signed: true, changesState: true, quota: 'upload' },
   downloadMedia: { method: 'GET', path: '/v3/merchant-service/images/{media_id}', signed: false, changesState: false, quota: 'media' },
+  // Not a complaints endpoint: the platform certificates of certificate mode (spec 5.2).
+  downloadCertificates: { method: 'GET', path: '/v3/certificates', signed: true, changesState: false, quota: 'certificates' },
 } as const satisfies Record<string, EndpointSpec>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
@@ -52,6 +65,9 @@ export const QUOTA_PER_MINUTE: Readonly<Record<QuotaName, number>> = {
   // Not published; generous limits so a runaway loop still cannot hammer the provider.
   notificationUrl: 60,
   media: 600,
+  // Not published. A refresh needs one call every few hours; this only stops a runaway loop, and
+  // leaves the account's pool (the downloads are the account's own calls) a few calls per window.
+  certificates: 120,
 };
 
 export const MEDIA_PATH_PREFIX = '/v3/merchant-service/images/';

@@ -8,7 +8,12 @@ export const wechatPayModule: ProviderModule<WechatPayAccountInput, WechatPayAcc
   slug: 'wechatpay',
   accountSchema: wechatPayAccountInput,
   resolveAccount: (input, at, secrets) => resolveWechatPayAccount(input, at, secrets),
-  createAccount: ({ account: _account, ...options }, deps) => createWechatPayAccount({ ...options, ...deps }),
+  createAccount: ({ account: _account, ...options }, { onBackgroundError, ...deps }) =>
+    createWechatPayAccount({
+      ...options,
+      ...deps,
+      ...(onBackgroundError === undefined ? {} : { onCertificateRefreshError: (error: unknown) => onBackgroundError('platform certificate refresh', error) }),
+    }),
   // WeChat redelivers on any 4xx/5xx; signature probes must fail like a forgery.
   refuseNotification: (message) => ({ contentType: 'application/json; charset=utf-8', body: JSON.stringify({ code: 'FAIL', message }) }),
   // Loaded on demand: a gateway with real credentials never loads sandbox code.

@@ -76,7 +76,8 @@ const normalMessageSchema = z.object({
 });
 export type WireNormalMessage = z.infer<typeof normalMessageSchema>;
 
-const negotiationRecordSchema = z.object({
+// Loose: fields WeChat adds later are kept (the adapter passes them on as extras).
+const negotiationRecordSchema = z.looseObject({
   log_id: z.string(),
   operator: z.string(),
   operate_time: z.string(),
@@ -85,6 +86,9 @@ const negotiationRecordSchema = z.object({
   image_list: z.array(z.string()).optional(),
   complaint_media_list: complaintMedia.nullish(),
   normal_message: normalMessageSchema.optional(),
+  click_message: z.object({ message_content: z.unknown().optional(), action_id: z.string().optional(), clicked_log_id: z.string().optional() }).optional(),
+  user_appy_platform_service_reason: z.string().optional(),
+  user_appy_platform_service_reason_description: z.string().optional(),
 });
 export type NegotiationRecord = z.infer<typeof negotiationRecordSchema>;
 

@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto';
-import type { Clock } from '../../providers/http/clock.js';
 import { NOTIFICATION_RETRY_SCHEDULE_SECONDS } from '../notification-retry-schedule.js';
 import { signNotification } from './signing.js';
 
@@ -12,7 +11,6 @@ export interface NotificationTarget {
 }
 
 export interface NotifierOptions {
-  clock: Clock;
   platformKey: KeyObject;
   /** Multiplies the retry schedule; tests use ~0.001. */
   timeScale: number;
@@ -28,14 +26,15 @@ export interface Notifier {
  * body, and so its sign, is the same on every attempt.
  */
 export function createNotifier(options: NotifierOptions): Notifier {
-  const { clock, platformKey, timeScale } = options;
+  const { platformKey, timeScale } = options;
   const timers = new Set<NodeJS.Timeout>();
-  let sequence = 0;
   let closed = false;
 
   return {
     send(target, complaintId, actionType) {
-      const signContent = JSON.stringify({ actionType, complaintId, notifyId: `N${clock.now()}${String(++sequence).padStart(6, '0')}` });
+      // No id field: the real notification has none (spec 2.1), so a second identical action sends
+      // the same bytes as a redelivery, and the receiver has to cope with that.
+      const signContent = JSON.stringify({ actionType, complaintId });
       const fields: Record<string, string> = {
         method: 'COMPLAINT_NOTIFY',
         version: '1.0',

@@ -63,7 +63,7 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
   const { host = '127.0.0.1', port = 0, clock = systemClock, seed = true, notificationTimeScale = 1 } = options;
   const credentials = options.credentials ?? generateHuishouqianCredentials();
   const merchants = new Map(credentials.merchants.map((m) => [m.merchantNo, m]));
-  const notifier = createNotifier({ clock, platformKey: credentials.platformPrivateKey, timeScale: notificationTimeScale });
+  const notifier = createNotifier({ platformKey: credentials.platformPrivateKey, timeScale: notificationTimeScale });
   const state: SandboxState = new SandboxState({
     clock,
     onAction(complaint, action) {

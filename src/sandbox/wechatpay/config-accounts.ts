@@ -10,6 +10,8 @@ export function wechatPayAccountsFromKeys(sandbox: WechatPaySandboxKeys): Wechat
     baseUrl: sandbox.baseUrl,
     platformPublicKeys: [{ id: sandbox.platformPublicKeyId, publicKey: sandbox.platformPublicKeyPem }],
     platformCertificates: sandbox.platformCertificates.map((entry) => ({ certificate: entry.certificatePem })),
+    // The sandbox serves history images from its own plain-http host (/public-images/), as WeChat does from qpic.cn.
+    publicImageOrigins: [sandbox.baseUrl],
   };
   // A sub-merchant is served by its service provider's account: group them under its mchid.
   const accounts = new Map<string, WechatPayAccountFileInput>();

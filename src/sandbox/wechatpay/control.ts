@@ -1,5 +1,7 @@
 import { parseFault, type FaultInjector } from '../fault-injector.js';
+import { beijingTime } from '../beijing-time.js';
 import { paramError, SandboxApiError } from './api-error.js';
+import type { SandboxPlatformCertificate } from './platform-certificates.js';
 import { isEndpointName } from './route.js';
 import type { FileComplaintInput, SandboxState } from './state.js';
 
@@ -10,6 +12,8 @@ export interface ControlContext {
   faults: FaultInjector;
   reset(): void;
   stats(): Record<string, number>;
+  /** Issues a new platform certificate (certificate rotation); the older ones stay listed until they expire. */
+  rotateCertificate(): Promise<SandboxPlatformCertificate>;
 }
 
 export interface ControlResult {
@@ -62,7 +66,19 @@ function fileComplaintInput(state: SandboxState, body: Record<string, unknown>):
   return input;
 }
 
-export function handleControl(context: ControlContext, method: string, path: string, body: Record<string, unknown>): ControlResult {
+export function handleControl(context: ControlContext, method: string, path: string, body: Record<string, unknown>): ControlResult | Promise<ControlResult> {
+  if (method === 'POST' && path === '/sandbox/certificates/rotate') {
+    // Key generation is slow: the one asynchronous control call.
+    return context.rotateCertificate().then((certificate) => ({
+      status: 201,
+      json: {
+        serial_no: certificate.signer.serial,
+        effective_time: beijingTime(certificate.notBefore),
+        expire_time: beijingTime(certificate.notAfter),
+        certificate: certificate.pem,
+      },
+    }));
+  }
   if (method === 'POST' && path === '/sandbox/complaints') {
     const complaint = context.state.fileComplaint(fileComplaintInput(context.state, body));
     return { status: 201, json: { complaint_id: complaint.complaintId } };

@@ -91,7 +91,10 @@ export class Notifier {
     });
   }
 
-  /** True on a 2xx answer; timeouts and network errors count as failures. */
+  /**
+   * True on 200 or 204 only (seed 001: "投诉通知http应答码为200或204才会当作正常接收"): any other
+   * status, other 2xx included, is a failure and retried; so are timeouts and network errors.
+   */
   async #post(url: string, body: Buffer, probe: boolean): Promise<boolean> {
     const controller = new AbortController();
     this.#inFlight.add(controller);
@@ -106,7 +109,7 @@ export class Notifier {
         signal: controller.signal,
       });
       await response.arrayBuffer();
-      return response.status >= 200 && response.status < 300;
+      return response.status === 200 || response.status === 204;
     } catch {
       return false;
     } finally {

@@ -18,6 +18,7 @@ export const ENDPOINT_NAMES = [
   'deleteNotificationUrl',
   'uploadImage',
   'downloadMedia',
+  'downloadCertificates',
 ] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
@@ -74,4 +75,6 @@ export interface RouteContext {
   /** The calling merchant's API public key (payer_phone is encrypted for the caller). */
   callerKey(mchid: string): KeyObject;
   baseUrl(): string;
+  /** A fresh unsigned, one-hour URL of a stored image on the sandbox's public image host (history `image_list`). */
+  publicImageUrl(mediaId: string): string;
 }

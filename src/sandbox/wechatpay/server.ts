@@ -13,11 +13,14 @@ import { createRateLimiter, type RateLimitBucket } from './limits.js';
 import { Notifier, type NotificationQuirks } from './notifications.js';
 import { signatureHeaders } from './response-signing.js';
 import { paramError, SandboxApiError } from './api-error.js';
+import { createPublicImageHost, PUBLIC_IMAGE_PATH } from './public-images.js';
 import { ENDPOINT_NAMES, type Route, type RouteContext, type RouteResult } from './route.js';
 import { createComplaintRoutes } from './routes/complaints.js';
 import { createFeedbackRoutes } from './routes/feedback.js';
 import { createImageRoutes } from './routes/images.js';
 import { createNotificationUrlRoutes } from './routes/notification-url.js';
+import { createCertificateRoutes } from './routes/certificates.js';
+import { createSandboxPlatformCertificates } from './platform-certificates.js';
 import { createSeed, SANDBOX_MERCHANTS } from './seed.js';
 import { SandboxState } from './state.js';
 
@@ -67,6 +70,31 @@ function sendError(response: ServerResponse, error: SandboxApiError): void {
   response.end(body);
 }
 
+/**
+ * Every /v3 call must carry `Accept` and a non-empty `User-Agent` (spec 0, real error text). Any
+ * Accept value passes: image download documents a wildcard and SDKs send lists. Checked before the
+ * signature, route and body (the order WeChat checks in is undocumented: a sandbox choice).
+ */
+function requireProtocolHeaders(request: IncomingMessage): void {
+  const accept = request.headers.accept;
+  const userAgent = request.headers['user-agent'];
+  if (accept === undefined || accept.trim() === '' || userAgent === undefined || userAgent.trim() === '') {
+    throw new SandboxApiError(400, 'INVALID_REQUEST', 'Http头缺少Accept或User-Agent');
+  }
+}
+
+/**
+ * POST and PUT bodies are JSON except the upload's multipart (the one route whose signature covers
+ * a part, not the body): they need `Content-Type: application/json`, parameters such as charset
+ * allowed (spec 0/3). The answer to another type is undocumented beyond "4xx": 400 INVALID_REQUEST
+ * is a sandbox choice (WeChat's status table has no 415).
+ */
+function checkJsonContentType(method: string, route: Route, contentType: string | undefined): void {
+  if ((method !== 'POST' && method !== 'PUT') || route.signedBody !== undefined) return;
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') throw new SandboxApiError(400, 'INVALID_REQUEST', 'Content-Type 必须是 application/json');
+}
+
 interface CompiledRoute {
   route: Route;
   pattern: RegExp;
@@ -95,12 +123,14 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     notificationQuirks = {},
   } = options;
   const keyring = options.keyring ?? (await createWechatPaySandboxKeyring(SANDBOX_MERCHANTS, keyMode, new Date(clock.now())));
-  const [newestCertificate] = keyring.certificateSigners;
-  const defaultSigner: PlatformSigner = keyMode === 'certificate' && newestCertificate !== undefined ? newestCertificate : keyring.publicKeySigner;
-  const signers = new Map([keyring.publicKeySigner, ...keyring.certificateSigners].map((signer) => [signer.serial, signer]));
+  const certificates = createSandboxPlatformCertificates(keyring, clock);
+  // Certificate mode signs with the newest certificate in force, which a rotation replaces.
+  const defaultSigner = (): PlatformSigner => (keyMode === 'certificate' ? certificates.newestSigner() : undefined) ?? keyring.publicKeySigner;
+  const signerFor = (serial: string): PlatformSigner | undefined =>
+    serial === keyring.publicKeySigner.serial ? keyring.publicKeySigner : certificates.signer(serial);
   let baseUrl = '';
 
-  const notifier = new Notifier({ clock, signer: () => defaultSigner, timeScale: notificationTimeScale, quirks: notificationQuirks });
+  const notifier = new Notifier({ clock, signer: defaultSigner, timeScale: notificationTimeScale, quirks: notificationQuirks });
   const state: SandboxState = new SandboxState({
     clock,
     merchants: SANDBOX_MERCHANTS,
@@ -130,6 +160,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
   };
   reset();
 
+  const publicImages = createPublicImageHost({ clock, baseUrl: () => baseUrl, image: (mediaId) => state.media.get(mediaId) });
   const context: RouteContext = {
     state,
     callerKey(mchid) {
@@ -138,12 +169,14 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
       return credential.publicKey;
     },
     baseUrl: () => baseUrl,
+    publicImageUrl: (mediaId) => publicImages.url(mediaId),
   };
   const routes = [
     ...createComplaintRoutes(context),
     ...createFeedbackRoutes(context),
     ...createNotificationUrlRoutes(context),
     ...createImageRoutes(context),
+    ...createCertificateRoutes({ certificates, clock, callers: keyring.callers }),
   ].map(compile);
 
   function respond(request: IncomingMessage, response: ServerResponse, result: RouteResult, tamper: boolean): void {
@@ -155,7 +188,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     }
     const body = result.status === 204 ? Buffer.alloc(0) : Buffer.from(JSON.stringify(result.json), 'utf8');
     const asked = request.headers['wechatpay-serial'];
-    const signer = (typeof asked === 'string' ? signers.get(asked) : undefined) ?? defaultSigner;
+    const signer = (typeof asked === 'string' ? signerFor(asked) : undefined) ?? defaultSigner();
     const headers: Record<string, string | number> = { 'Request-ID': requestId(), ...signatureHeaders(body, signer, clock, tamper) };
     if (result.status === 200) headers['Content-Type'] = 'application/json; charset=utf-8';
     response.writeHead(result.status, headers);
@@ -163,6 +196,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
   }
 
   async function handleProviderApi(request: IncomingMessage, response: ServerResponse, target: string, body: Buffer): Promise<void> {
+    requireProtocolHeaders(request);
     const method = request.method ?? 'GET';
     const queryStart = target.indexOf('?');
     const path = queryStart === -1 ? target : target.slice(0, queryStart);
@@ -176,6 +210,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     }
     if (matched === undefined) throw new SandboxApiError(404, 'NOT_FOUND', '请求的接口不存在');
     const { route, keys } = matched.compiled;
+    checkJsonContentType(method, route, request.headers['content-type']);
     const signedBody = route.signedBody === undefined ? body : route.signedBody(body, request.headers);
     let caller: string;
     try {
@@ -239,7 +274,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     respond(request, response, result, applied.tamper);
   }
 
-  function handleControlApi(request: IncomingMessage, response: ServerResponse, path: string, body: Buffer): void {
+  async function handleControlApi(request: IncomingMessage, response: ServerResponse, path: string, body: Buffer): Promise<void> {
     if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) throw new SandboxApiError(403, 'NO_AUTH', 'the control API is loopback only');
     let parsed: unknown = {};
     if (body.length > 0) {
@@ -250,7 +285,12 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
       }
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw paramError('body must be a JSON object');
-    const result = handleControl({ state, faults, reset, stats: () => ({ ...counters }) }, request.method ?? 'GET', path, parsed as Record<string, unknown>);
+    const result = await handleControl(
+      { state, faults, reset, stats: () => ({ ...counters }), rotateCertificate: certificates.rotate },
+      request.method ?? 'GET',
+      path,
+      parsed as Record<string, unknown>,
+    );
     if (result.json === undefined) {
       response.writeHead(result.status);
       response.end();
@@ -266,7 +306,9 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
         const body = await readBody(request, MAX_BODY_BYTES, () => new BodyTooLargeError());
         // req.url is the request target as received: percent-encoding intact, as it was signed.
         const target = request.url ?? '/';
-        if (target.startsWith('/sandbox/')) handleControlApi(request, response, target.split('?')[0] ?? target, body);
+        if (target.startsWith('/sandbox/')) await handleControlApi(request, response, target.split('?')[0] ?? target, body);
+        // History image_list URLs: a plain public host, outside the signed /v3 API (public-images.ts).
+        else if (target.startsWith(PUBLIC_IMAGE_PATH)) publicImages.handle(request, response, target);
         else await handleProviderApi(request, response, target, body);
       } catch (error) {
         if (response.headersSent || response.destroyed) return;

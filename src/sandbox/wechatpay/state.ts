@@ -209,11 +209,15 @@ export class SandboxState {
     this.#emit(complaint, 'MERCHANT_CONFIRM_COMPLETE');
   }
 
-  /** APPROVE: the refund is launched; with launch_refund_day 0 it arrives at once and the complaint is processed. REJECT: processed. */
+  /**
+   * APPROVE: the refund is launched; with launch_refund_day 0 it arrives at once and the complaint is
+   * processed; without launch_refund_day (null) the sandbox waits, as for a later day (undocumented).
+   * REJECT: processed.
+   */
   updateRefundProgress(
     caller: string,
     complaint: ComplaintRecord,
-    decision: { action: 'APPROVE'; launchRefundDay: number } | { action: 'REJECT'; reason: string; mediaIds: string[] },
+    decision: { action: 'APPROVE'; launchRefundDay: number | null } | { action: 'REJECT'; reason: string; mediaIds: string[] },
   ): void {
     if (complaint.problemType !== 'REFUND') throw invalidRequest('该投诉单不是申请退款类投诉');
     if (complaint.state === 'PROCESSED' || complaint.refundDecision !== undefined) throw invalidRequest('该投诉单的退款申请已处理');
@@ -230,7 +234,7 @@ export class SandboxState {
     this.#append(complaint, {
       operator: '商户',
       operateType: 'MERCHANT_APPROVE_REFUND',
-      operateDetails: `同意退款，预计 ${decision.launchRefundDay} 个工作日内发起`,
+      operateDetails: decision.launchRefundDay === null ? '同意退款' : `同意退款，预计 ${decision.launchRefundDay} 个工作日内发起`,
       imageIds: [],
     });
     this.#emit(complaint, 'MERCHANT_APPROVE_REFUND');

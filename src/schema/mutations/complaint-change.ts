@@ -132,7 +132,9 @@ export async function historyHasEntry(
   const limit = provider.limits.maxHistoryPageSize;
   for (let offset = 0; ; offset += limit) {
     const page = await provider.getNegotiationHistory(complaint.complaintId, { limit, offset });
-    if (page.entries.some((entry) => Date.parse(entry.operatedAt) >= sentAt - CLOCK_SLACK_MS && matches(entry))) return true;
+    // An entry whose time could not be read may be the one: a missed match would send the write again.
+    const recent = (entry: NegotiationEntry): boolean => entry.operatedAt === null || Date.parse(entry.operatedAt) >= sentAt - CLOCK_SLACK_MS;
+    if (page.entries.some((entry) => recent(entry) && matches(entry))) return true;
     if (page.entries.length < limit || (page.totalCount !== null && offset + limit >= page.totalCount)) return false;
   }
 }

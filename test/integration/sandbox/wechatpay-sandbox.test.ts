@@ -1,5 +1,5 @@
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Aes, Formatter, Multipart, Rsa } from 'wechatpay-axios-plugin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import type { WechatPaySandboxMerchant } from '../../../src/sandbox/sandbox-keys
 import { createPng } from '../../../src/sandbox/wechatpay/images.js';
 import { createSeed } from '../../../src/sandbox/wechatpay/seed.js';
 import { startWechatPaySandbox, type WechatPaySandbox } from '../../../src/sandbox/wechatpay/server.js';
+import { seed002ImmediateReplyBody } from '../../fixtures/wechatpay-seed-002.js';
 import { sharedSandboxKeyrings } from '../../helpers/shared-keyrings.js';
 
 // The test client signs with wechatpay-axios-plugin (an implementation nobody here wrote), so the
@@ -394,7 +395,8 @@ describe('state machine', () => {
       call('POST', complaintPath(id, '/update-refund-progress'), { body: JSON.stringify(body) });
     expect((await refund(other, { action: 'REJECT', reject_reason: '不符合条件' })).json['code']).toBe('INVALID_REQUEST');
     const rejected = await fileComplaint({ problem_type: 'REFUND', apply_refund_amount: 500 });
-    expect((await refund(rejected, { action: 'APPROVE' })).json['code']).toBe('PARAM_ERROR');
+    expect((await refund(rejected, { action: 'APPROVE', launch_refund_day: -1 })).json['code']).toBe('PARAM_ERROR');
+    expect((await refund(rejected, { action: 'APPROVE', launch_refund_day: 1.5 })).json['code']).toBe('PARAM_ERROR');
     expect((await refund(rejected, { action: 'REJECT' })).json['code']).toBe('PARAM_ERROR');
     expect((await refund(rejected, { action: 'REJECT', reject_reason: '已使用', launch_refund_day: 1 })).json['code']).toBe('PARAM_ERROR');
     expect((await refund(rejected, { action: 'MAYBE' })).json['code']).toBe('PARAM_ERROR');
@@ -405,6 +407,12 @@ describe('state machine', () => {
     const approved = await fileComplaint({ problem_type: 'REFUND' });
     expect((await refund(approved, { action: 'APPROVE', launch_refund_day: 0 })).status).toBe(204);
     expect((await call('GET', complaintPath(approved))).json).toMatchObject({ complaint_state: 'PROCESSED', complaint_full_refunded: true });
+    // launch_refund_day is optional with APPROVE (spec 3.6); the refund then has not arrived yet.
+    const approvedLater = await fileComplaint({ problem_type: 'REFUND' });
+    expect((await refund(approvedLater, { action: 'APPROVE' })).status).toBe(204);
+    expect((await call('GET', complaintPath(approvedLater))).json).toMatchObject({ complaint_state: 'PROCESSING' });
+    const approvals = (await call('GET', complaintPath(approvedLater, '/negotiation-historys'))).json['data'] as { operate_type: string }[];
+    expect(approvals.at(-1)?.operate_type).toBe('MERCHANT_APPROVE_REFUND');
     const types = (
       (await call('GET', complaintPath(rejected, '/negotiation-historys'))).json['data'] as { operate_type: string; operate_details: string }[]
     ).at(-1);
@@ -427,10 +435,11 @@ describe('state machine', () => {
     expect((await immediate(plain, {})).json['code']).toBe('INVALID_REQUEST');
     const urgent = await fileComplaint({ need_immediate_service: true });
     expect((await immediate(urgent, { message: { blocks: [{ type: 'TEXT' }] } })).json['code']).toBe('PARAM_ERROR');
+    // The action type's target must be there; its form is not checked (no https rule is documented).
     expect(
       (
         await immediate(urgent, {
-          message: { blocks: [{ type: 'LINK', link: { text: 'x', action: { action_type: 'ACTION_TYPE_JUMP_URL', jump_url: 'http://insecure' } } }] },
+          message: { blocks: [{ type: 'LINK', link: { text: 'x', action: { action_type: 'ACTION_TYPE_JUMP_URL' } } }] },
         })
       ).status,
     ).toBe(400);
@@ -443,6 +452,106 @@ describe('state machine', () => {
     expect(history.filter((entry) => entry.log_id === first.json['log_id'])).toHaveLength(1);
     expect(history.at(-1)?.normal_message).toEqual(message);
     expect((await call('GET', complaintPath(urgent))).json['complaint_state']).toBe('PROCESSING');
+  });
+});
+
+describe('seed 002 and message validation', () => {
+  it("accepts seed 002's own request body verbatim (only complainted_mchid is the sandbox merchant's)", async () => {
+    const urgent = await fileComplaint({ need_immediate_service: true });
+    const body = seed002ImmediateReplyBody(directA.mchid);
+    const answer = await call('POST', complaintPath(urgent, '/response-immediate-service'), { body: JSON.stringify(body) });
+    expect(answer.status).toBe(200);
+    expect(verifiesWith(answer, platformKey)).toBe(true);
+    const history = (await call('GET', complaintPath(urgent, '/negotiation-historys'))).json['data'] as { log_id: string; normal_message?: unknown }[];
+    expect(history.find((entry) => entry.log_id === answer.json['log_id'])?.normal_message).toEqual(body.message);
+  });
+
+  it('has no invented limits: long texts, many blocks, any expired_time string and a plain http jump_url pass', async () => {
+    const urgent = await fileComplaint({ need_immediate_service: true });
+    const button = { text: '查看订单详情与退款进度', action: { action_type: 'ACTION_TYPE_JUMP_URL', jump_url: 'http://example.com/p' } };
+    const message = {
+      blocks: [
+        ...Array.from({ length: 25 }, () => ({ type: 'TEXT', text: { text: '长'.repeat(1500) } })),
+        { type: 'BUTTON', button: { ...button, invalid_info: { expired_time: 'example_expired_time', multi_clickable: true } } },
+        { type: 'BUTTON_GROUP', button_group: { buttons: Array.from({ length: 12 }, () => button) } },
+      ],
+    };
+    const answer = await call('POST', complaintPath(urgent, '/response-immediate-service'), {
+      body: JSON.stringify({ complainted_mchid: directA.mchid, message, idempotent_id: 'no-invented-limits' }),
+    });
+    expect(answer.status).toBe(200);
+    // The documented limits still hold: custom_data ≤ 4096, enums, no 4-byte characters.
+    const refused = async (bad: Record<string, unknown>): Promise<string> =>
+      String(
+        (
+          await call('POST', complaintPath(urgent, '/response-immediate-service'), {
+            body: JSON.stringify({ complainted_mchid: directA.mchid, message: bad, idempotent_id: 'refused' }),
+          })
+        ).json['code'],
+      );
+    expect(await refused({ custom_data: 'x'.repeat(4097) })).toBe('PARAM_ERROR');
+    expect(await refused({ sender_identity: 'ROBOT' })).toBe('PARAM_ERROR');
+    expect(await refused({ blocks: [{ type: 'TEXT', text: { text: '😀' } }] })).toBe('PARAM_ERROR');
+  });
+});
+
+describe('protocol headers', () => {
+  /** node:http sends only the headers given (fetch would add Accept and User-Agent of its own). */
+  function rawCall(method: string, target: string, headers: Record<string, string>, body = ''): Promise<{ status: number; json: Record<string, unknown> }> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(`${sandbox.baseUrl}${target}`);
+      const request = httpRequest(
+        { host: url.hostname, port: url.port, method, path: target, headers: { Authorization: authorization(method, target, { body }), ...headers } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: response.statusCode ?? 0, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) });
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  const listTarget = (): string => `/v3/merchant-service/complaints-v2?limit=1&begin_date=${beijingDay(-1)}&end_date=${beijingDay(0)}`;
+  const missingHeaders = { status: 400, json: { code: 'INVALID_REQUEST', message: 'Http头缺少Accept或User-Agent' } };
+
+  it('refuses a call without Accept, without User-Agent or with an empty one', async () => {
+    expect(await rawCall('GET', listTarget(), { 'User-Agent': 'interop/1.0' })).toMatchObject(missingHeaders);
+    expect(await rawCall('GET', listTarget(), { Accept: 'application/json' })).toMatchObject(missingHeaders);
+    expect(await rawCall('GET', listTarget(), { Accept: 'application/json', 'User-Agent': '' })).toMatchObject(missingHeaders);
+    expect(await rawCall('GET', listTarget(), { Accept: '', 'User-Agent': 'interop/1.0' })).toMatchObject(missingHeaders);
+    // Also on writes, which are then not applied: the rule is the whole /v3 API's.
+    const id = await fileComplaint();
+    const complete = JSON.stringify({ complainted_mchid: directA.mchid });
+    expect(await rawCall('POST', complaintPath(id, '/complete'), { 'Content-Type': 'application/json' }, complete)).toMatchObject(missingHeaders);
+    expect((await call('GET', complaintPath(id))).json['complaint_state']).toBe('PENDING');
+  });
+
+  it('accepts any Accept value with a User-Agent: a list, a wildcard', async () => {
+    const agent = { 'User-Agent': 'interop/1.0' };
+    expect((await rawCall('GET', listTarget(), { ...agent, Accept: 'application/json' })).status).toBe(200);
+    expect((await rawCall('GET', listTarget(), { ...agent, Accept: '*/*' })).status).toBe(200);
+    expect((await rawCall('GET', listTarget(), { ...agent, Accept: 'application/json, text/plain, image/*;q=0.5' })).status).toBe(200);
+  });
+
+  it('refuses a JSON body sent with another Content-Type, and takes application/json with a charset', async () => {
+    const id = await fileComplaint();
+    const body = JSON.stringify({ complainted_mchid: directA.mchid });
+    const headers = { Accept: 'application/json', 'User-Agent': 'interop/1.0' };
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const refused = await rawCall('POST', complaintPath(id, '/complete'), { ...headers, 'Content-Type': contentType }, body);
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.status).toBeLessThan(500);
+      expect(refused.json['code']).toBe('INVALID_REQUEST');
+    }
+    expect((await rawCall('POST', complaintPath(id, '/complete'), headers, body)).status).toBe(400);
+    expect((await call('GET', complaintPath(id))).json['complaint_state']).toBe('PENDING');
+    const accepted = await rawCall('POST', complaintPath(id, '/complete'), { ...headers, 'Content-Type': 'application/json; charset=utf-8' }, body);
+    expect(accepted.status).toBe(204);
   });
 });
 
@@ -503,6 +612,59 @@ describe('images', () => {
     const wrongTarget = await call('GET', target, { signedBody: '', headers: { Authorization: authorization('GET', target.replace(/%3D%3D$/, '=='), {}) } });
     expect(wrongTarget.status).toBe(401);
   });
+
+  it('puts only merchant images in the history image_list, as unsigned public URLs that expire after an hour', async () => {
+    const id = await fileComplaint();
+    const mediaId = String((await upload(createPng(5))).json['media_id']);
+    const reply = await call('POST', complaintPath(id, '/response'), {
+      body: JSON.stringify({ complainted_mchid: directA.mchid, response_content: '见图', response_images: [mediaId] }),
+    });
+    expect(reply.status).toBe(204);
+    const before = sandbox.stats()['downloadMedia'] ?? 0;
+    const history = (await call('GET', complaintPath(id, '/negotiation-historys'))).json['data'] as {
+      operator: string;
+      operate_type: string;
+      image_list: string[];
+      complaint_media_list?: { media_type: string; media_url: string[] };
+    }[];
+    // The user's own image (filed with the complaint) is only in complaint_media_list.
+    const created = history.find((entry) => entry.operate_type === 'USER_CREATE_COMPLAINT');
+    expect(created?.image_list).toEqual([]);
+    expect(created?.complaint_media_list?.media_type).toBe('USER_COMPLAINT_IMAGE');
+    expect(created?.complaint_media_list?.media_url[0]).toContain('/v3/merchant-service/images/');
+    const merchant = history.find((entry) => entry.operate_type === 'MERCHANT_RESPONSE');
+    expect(merchant?.image_list).toHaveLength(1);
+    const publicUrl = merchant?.image_list[0] ?? '';
+    expect(publicUrl).toMatch(new RegExp(`^${sandbox.baseUrl}/public-images/[^/?]+\\?expires=\\d+&sig=`));
+    // A plain GET: no Authorization, Accept or User-Agent rule, no signature on the answer.
+    const image = await fetch(publicUrl);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect(image.headers.get('wechatpay-signature')).toBeNull();
+    expect(Buffer.from(await image.arrayBuffer()).equals(createPng(5))).toBe(true);
+    expect(sandbox.stats()['downloadMedia'] ?? 0).toBe(before);
+    // The expiry is signed: moving it, or pointing the URL at another image, is refused.
+    expect((await fetch(publicUrl.replace(/expires=(\d+)/, (_, n: string) => `expires=${Number(n) + 3600}`))).status).toBe(403);
+    const userId = new URL(created?.complaint_media_list?.media_url[0] ?? '').pathname.split('/').at(-1) ?? '';
+    expect((await fetch(publicUrl.replace(/public-images\/[^?]+/, `public-images/${userId}`))).status).toBe(403);
+    nowMs += 3_600_000 + 1_000;
+    expect((await fetch(publicUrl)).status).toBe(404);
+  });
+
+  it('lists seeded merchant reply images in image_list and never a user entry’s', async () => {
+    const seeded = createSeed(nowMs).complaints.filter((complaint) => complaint.complaintedMchid === directA.mchid);
+    const withImage = seeded.find((complaint) => complaint.history.some((entry) => entry.operator === '商户' && entry.imageIds.length > 0));
+    if (withImage === undefined) throw new Error('the seed has no merchant reply with an image for directA');
+    const history = (await call('GET', complaintPath(withImage.complaintId, '/negotiation-historys?limit=300'))).json['data'] as {
+      operator: string;
+      image_list: string[];
+    }[];
+    expect(history.some((entry) => entry.operator === '商户' && entry.image_list.length > 0)).toBe(true);
+    for (const entry of history) {
+      if (entry.operator === '投诉人') expect(entry.image_list).toEqual([]);
+      for (const url of entry.image_list) expect((await fetch(url)).status).toBe(200);
+    }
+  });
 });
 
 describe('notification URL and notifications', () => {
@@ -510,6 +672,9 @@ describe('notification URL and notifications', () => {
   let receiverUrl: string;
   const received: { headers: IncomingHttpHeaders; body: string }[] = [];
   let failNext = 0;
+  /** What a failing answer is: any status but 200/204 means "not received" (spec 4), 2xx included. */
+  let failStatus = 500;
+  let okStatus = 204;
 
   beforeAll(async () => {
     receiver = createServer((request, response) => {
@@ -519,7 +684,7 @@ describe('notification URL and notifications', () => {
         received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
         const fail = failNext > 0;
         if (fail) failNext -= 1;
-        response.writeHead(fail ? 500 : 204);
+        response.writeHead(fail ? failStatus : okStatus);
         response.end();
       });
     });
@@ -534,6 +699,8 @@ describe('notification URL and notifications', () => {
   beforeEach(() => {
     received.length = 0;
     failNext = 0;
+    failStatus = 500;
+    okStatus = 204;
   });
 
   async function waitFor(count: number): Promise<void> {
@@ -587,6 +754,27 @@ describe('notification URL and notifications', () => {
       event_type: 'COMPLAINT.STATE_CHANGE',
       resource: { action_type: 'MERCHANT_CONFIRM_COMPLETE' },
     });
+  });
+
+  it('takes only 200 and 204 as received: a 202 or 201 answer is retried with the same id, a 200 is not', async () => {
+    await call('POST', '/v3/merchant-service/complaint-notifications', { body: JSON.stringify({ url: receiverUrl }) });
+    failStatus = 202;
+    failNext = 2;
+    okStatus = 200;
+    const id = await fileComplaint();
+    await waitFor(3);
+    const bodies = received.map((delivery) => delivery.body);
+    expect(new Set(bodies).size).toBe(1);
+    expect(open(bodies[0] ?? '', directA).resource.complaint_id).toBe(id);
+    // The third answer was 200: no fourth delivery, though the first retry waits only 15 ms here.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received).toHaveLength(3);
+    received.length = 0;
+    failStatus = 201;
+    failNext = 1;
+    await call('POST', complaintPath(id, '/complete'), { body: JSON.stringify({ complainted_mchid: directA.mchid }) });
+    await waitFor(2);
+    expect(received[0]?.body).toBe(received[1]?.body);
   });
 
   it("sends a sub-merchant's events to its service provider's URL, encrypted with the provider's APIv3 key", async () => {

@@ -61,6 +61,7 @@ describe('Complaint fields', () => {
       complaintId: 'c1',
       url: 'https://provider.example/media/c1',
       expiresAt,
+      source: 'COMPLAINT_MEDIA',
     });
     expect(() => verifyMediaToken(harness.mediaTokenSecret, token, (expiresAt + 1) * 1000)).toThrow(/expired/);
     const [body, mac] = token.split('.') as [string, string];

@@ -12,7 +12,7 @@ export interface NotificationKeys {
 
 export interface OpenedNotification {
   merchantNo: string;
-  /** The signed content exactly as received (the only stable identity a notification has). */
+  /** The signed content exactly as received (byte-identical for a redelivery and for a repeat of the same action). */
   signContent: string;
   /** `signContent` parsed (shape checked by the caller, who knows what it means). */
   content: unknown;

@@ -40,3 +40,8 @@ export class MalformedNotificationError extends WechatPayProtocolError {
   override readonly name = 'MalformedNotificationError';
   readonly code = 'MALFORMED_NOTIFICATION';
 }
+
+export class MalformedCertificateError extends WechatPayProtocolError {
+  override readonly name = 'MalformedCertificateError';
+  readonly code = 'MALFORMED_CERTIFICATE';
+}

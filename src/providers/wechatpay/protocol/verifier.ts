@@ -15,11 +15,19 @@ export interface SignedMessage {
 export interface VerifierOptions {
   /** Public key mode: `PUB_KEY_ID_...` → key. */
   publicKeys: readonly { id: string; key: KeyObject }[];
-  /** Certificate mode: certificate serial → key; several at once so keys can rotate. */
-  certificates: readonly { serialNo: string; key: KeyObject }[];
+  /**
+   * Certificate mode: certificate serial → key; several at once so keys can rotate. A function is
+   * read on every verification, so a downloaded set takes effect without rebuilding the verifier.
+   */
+  certificates: readonly PlatformKey[] | (() => readonly PlatformKey[]);
   clock: Clock;
   /** Official SDKs accept 5 minutes either way. */
   toleranceSeconds?: number;
+}
+
+export interface PlatformKey {
+  serialNo: string;
+  key: KeyObject;
 }
 
 export type Verifier = (message: SignedMessage) => void;
@@ -34,11 +42,16 @@ const PUBLIC_KEY_PREFIX = 'PUB_KEY_ID_';
 export function createVerifier(options: VerifierOptions): Verifier {
   const { clock, toleranceSeconds = 300 } = options;
   const publicKeys = new Map(options.publicKeys.map(({ id, key }) => [id, key]));
-  const certificates = new Map(options.certificates.map(({ serialNo, key }) => [serialNo.toUpperCase(), key]));
+  const source = options.certificates;
+  const readCertificates: () => readonly PlatformKey[] = typeof source === 'function' ? source : () => source;
+  const certificate = (serial: string): KeyObject | undefined => {
+    const wanted = serial.toUpperCase();
+    return readCertificates().find((entry) => entry.serialNo.toUpperCase() === wanted)?.key;
+  };
 
   return ({ timestamp, nonce, signature, serial, body }) => {
     if (!timestamp || !nonce || !signature || !serial) throw new MissingSignatureError('The answer carries no WeChat Pay signature headers');
-    const key = serial.startsWith(PUBLIC_KEY_PREFIX) ? publicKeys.get(serial) : certificates.get(serial.toUpperCase());
+    const key = serial.startsWith(PUBLIC_KEY_PREFIX) ? publicKeys.get(serial) : certificate(serial);
     if (key === undefined) throw new UnknownSerialError(`No WeChat Pay key is configured for serial ${serial.slice(0, 64)}`);
     if (!/^\d{1,12}$/.test(timestamp)) throw new TimestampSkewError('The signature timestamp is not a number of seconds');
     const skew = Math.abs(Math.floor(clock.now() / 1000) - Number(timestamp));

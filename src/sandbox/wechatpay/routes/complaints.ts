@@ -64,18 +64,23 @@ function complaintInfo(context: RouteContext, caller: string, complaint: Complai
   };
 }
 
+/** The history's user operator: its images are the user's own, the rest the merchant's or WeChat Pay's. */
+const USER_OPERATOR = '投诉人';
+
 function negotiationRecord(context: RouteContext, entry: HistoryEntry): Record<string, unknown> {
-  const urls = entry.imageIds.map((id) => mediaUrl(context, id));
+  const byUser = entry.operator === USER_OPERATOR;
+  const signed = entry.imageIds.map((id) => mediaUrl(context, id));
+  // image_list holds only what the merchant or customer service uploaded, as public one-hour URLs
+  // (at most 4), minted afresh on every read; user images are only in complaint_media_list (spec 2.2).
+  const publicUrls = byUser ? [] : entry.imageIds.slice(0, 4).map((id) => context.publicImageUrl(id));
   return {
     log_id: entry.logId,
     operator: entry.operator,
     operate_time: beijingTime(entry.operateTime),
     operate_type: entry.operateType,
     ...(entry.operateDetails === undefined ? {} : { operate_details: entry.operateDetails }),
-    image_list: urls,
-    ...(urls.length === 0
-      ? {}
-      : { complaint_media_list: { media_type: entry.operator === '投诉人' ? 'USER_COMPLAINT_IMAGE' : 'OPERATION_IMAGE', media_url: urls } }),
+    image_list: publicUrls,
+    ...(signed.length === 0 ? {} : { complaint_media_list: { media_type: byUser ? 'USER_COMPLAINT_IMAGE' : 'OPERATION_IMAGE', media_url: signed } }),
     ...(entry.normalMessage === undefined ? {} : { normal_message: entry.normalMessage }),
   };
 }

@@ -73,10 +73,15 @@ export function createFeedbackRoutes(context: RouteContext): Route[] {
         // No complainted_mchid in this body (spec 3.6): the caller must own the complaint.
         const complaint = state.complaintFor(request.caller, decodeParam(request, 'complaint_id'));
         if (action === 'APPROVE') {
-          if (typeof launchDay !== 'number' || !Number.isInteger(launchDay) || launchDay < 0 || launchDay > 30)
-            throw paramError('APPROVE 需要 launch_refund_day（0–30 的整数）');
+          // Optional even with APPROVE (spec 3.6: only `action` is required) and no documented range:
+          // when present it must be a whole number of working days, 0 or more.
+          let launchRefundDay: number | null = null;
+          if (launchDay !== undefined) {
+            if (typeof launchDay !== 'number' || !Number.isInteger(launchDay) || launchDay < 0) throw paramError('launch_refund_day 必须是非负整数');
+            launchRefundDay = launchDay;
+          }
           if (reason !== undefined || mediaIds.length > 0) throw paramError('APPROVE 不能带 reject_reason / reject_media_list');
-          state.updateRefundProgress(request.caller, complaint, { action, launchRefundDay: launchDay });
+          state.updateRefundProgress(request.caller, complaint, { action, launchRefundDay });
         } else if (action === 'REJECT') {
           if (launchDay !== undefined) throw paramError('REJECT 不能带 launch_refund_day');
           state.updateRefundProgress(request.caller, complaint, { action, reason: requireText(reason, 'reject_reason', 200), mediaIds });

@@ -53,7 +53,8 @@ function createTestReceiver(): NotificationReceiver {
         acknowledgement: { status: 200, contentType: 'text/plain; charset=utf-8', body: 'SUCCESS' },
         events: [
           {
-            // The envelope carries no id: a redelivery is the same signed content.
+            // A stand-in identity for the intake's dedupe (the content carries no id); the real
+            // receiver's identity, one per history entry, is tested in huishouqian-notifications.test.ts.
             notificationId: createHash('sha256').update(signature).digest('hex').slice(0, 32),
             complaint: { provider: 'HUISHOUQIAN', merchantNo: fields['merchantNo'] ?? '', complaintId: content.complaintId },
             actionType: content.actionType,
