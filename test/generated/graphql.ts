@@ -5,8 +5,8 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type ApproveRefundInput = {
-  /** Days until the refund is started (0-7). */
-  launchRefundDay: number;
+  /** Working days until the refund is started (0: at once); omitted: the provider decides (WeChat Pay makes it optional). */
+  launchRefundDay?: number | null | undefined;
   remark?: string | null | undefined;
 };
 

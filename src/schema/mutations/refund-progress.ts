@@ -6,7 +6,9 @@ import { changeComplaint, complaintSuccessType, historyHasEntry, IDEMPOTENCY_KEY
 
 const ApproveRefundInput = builder.inputType('ApproveRefundInput', {
   fields: (t) => ({
-    launchRefundDay: t.int({ required: true, description: 'Days until the refund is started (0-7).' }),
+    launchRefundDay: t.int({
+      description: 'Working days until the refund is started (0: at once); omitted: the provider decides (WeChat Pay makes it optional).',
+    }),
     remark: t.string(),
   }),
 });
@@ -39,9 +41,10 @@ const UpdateRefundProgressSuccess = complaintSuccessType('UpdateRefundProgressSu
 
 function toRefundProgress(decision: typeof RefundDecisionInput.$inferInput): RefundProgressInput {
   if (decision.approve) {
-    const { launchRefundDay, remark } = decision.approve;
-    if (!Number.isInteger(launchRefundDay) || launchRefundDay < 0 || launchRefundDay > 7) {
-      throw new ValidationError('launchRefundDay must be between 0 and 7', 'input.decision.approve.launchRefundDay');
+    const { launchRefundDay = null, remark } = decision.approve;
+    // No upper bound: WeChat Pay documents none (spec 3.6).
+    if (launchRefundDay !== null && (!Number.isInteger(launchRefundDay) || launchRefundDay < 0)) {
+      throw new ValidationError('launchRefundDay must be 0 or more working days', 'input.decision.approve.launchRefundDay');
     }
     return { action: 'APPROVE', launchRefundDay, remark: remark ?? null };
   }
