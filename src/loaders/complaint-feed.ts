@@ -12,6 +12,8 @@ import type { ListPageLoader } from './list-page-loader.js';
 export interface FeedSource {
   merchant: MerchantKey;
   limits: ProviderLimits;
+  /** The provider's own lookup by order number (ComplaintProvider.findByOutTradeNo), where it has one. */
+  findByOutTradeNo?: (outTradeNo: string) => Promise<Complaint[]>;
 }
 
 export interface FeedQuery {
@@ -25,6 +27,11 @@ export interface FeedQuery {
   matches: (complaint: Complaint) => boolean;
   /** When set, each source is asked for this one complaint instead of listing (cheap and exact). */
   complaintId: string | null;
+  /**
+   * When set, sources that can look an order up (`findByOutTradeNo`) are asked for it instead of
+   * listing; the others still scan the range. `matches` must test it as well (scanned sources rely on it).
+   */
+  outTradeNo: string | null;
   /** Signs a cursor (feed-cursor.ts): the feed decides where pages end, the caller holds the key. */
   encodeCursor: (cursor: FeedCursor) => string;
 }
@@ -143,6 +150,58 @@ class SourceReader {
   }
 }
 
+/**
+ * One merchant's complaints about one order, from the provider's own lookup: read once, kept only if
+ * filed in the range and accepted (filters, keyset), newest first. Its cursor position stays [0, 0]:
+ * the next page repeats the lookup and the keyset skips what was already returned.
+ */
+class LookupReader {
+  readonly id: string;
+  private readonly buffer: Buffered[] = [];
+  private done = false;
+  failed = false;
+
+  constructor(
+    readonly source: FeedSource,
+    private readonly range: DateWindow,
+    private readonly lookup: () => Promise<Complaint[]>,
+    private readonly accept: (item: Buffered) => boolean,
+  ) {
+    this.id = merchantKeyToString(source.merchant);
+  }
+
+  get head(): Buffered | undefined {
+    return this.buffer[0];
+  }
+
+  get needsFill(): boolean {
+    return !this.failed && !this.done;
+  }
+
+  take(): void {
+    this.buffer.shift();
+  }
+
+  get position(): Position {
+    return [0, 0];
+  }
+
+  async fill(): Promise<void> {
+    const found = await this.lookup();
+    this.done = true;
+    for (const complaint of found) {
+      const time = Date.parse(complaint.complainedAt);
+      const day = beijingToday(new Date(time));
+      const item: Buffered = { complaint, time, key: complaintKeyToString(complaint.key), at: [0, 0] };
+      // The lookup ignores dates: the range is applied here, as a scan would have.
+      if (day >= this.range.from && day <= this.range.to && this.accept(item)) this.buffer.push(item);
+    }
+    this.buffer.sort((a, b) => (comesFirstNewestFirst(a, b) ? -1 : 1));
+  }
+}
+
+type Reader = SourceReader | LookupReader;
+
 function cursorAfter(query: FeedQuery, item: Buffered, ties: string[], positions: Record<string, Position>): string {
   return query.encodeCursor({ f: query.filterHash, r: [query.range.from, query.range.to], t: item.time, k: ties, p: positions });
 }
@@ -182,11 +241,14 @@ export async function readComplaintFeed(loaders: FeedLoaders, query: FeedQuery):
   if (query.complaintId !== null) return readByComplaintId(loaders, query, query.complaintId);
 
   const accept = (item: Buffered): boolean => isAfterKeyset(query.after, item.time, item.key) && query.matches(item.complaint);
-  const readers = query.sources.map(
-    (source) => new SourceReader(source, query.range, query.after?.p[merchantKeyToString(source.merchant)] ?? [0, 0], loaders, accept),
-  );
+  const { outTradeNo } = query;
+  const readers: Reader[] = query.sources.map((source) => {
+    const lookup = source.findByOutTradeNo;
+    if (outTradeNo !== null && lookup !== undefined) return new LookupReader(source, query.range, () => lookup(outTradeNo), accept);
+    return new SourceReader(source, query.range, query.after?.p[merchantKeyToString(source.merchant)] ?? [0, 0], loaders, accept);
+  });
   const failures: FeedFailure[] = [];
-  const fill = async (reader: SourceReader): Promise<void> => {
+  const fill = async (reader: Reader): Promise<void> => {
     try {
       await reader.fill();
     } catch (error) {
@@ -200,7 +262,7 @@ export async function readComplaintFeed(loaders: FeedLoaders, query: FeedQuery):
   let hasNextPage = false;
   for (;;) {
     await Promise.all(readers.filter((reader) => reader.needsFill).map(fill));
-    let next: SourceReader | undefined;
+    let next: Reader | undefined;
     for (const reader of readers) {
       const head = reader.head;
       if (head !== undefined && (next?.head === undefined || comesFirstNewestFirst(head, next.head))) next = reader;

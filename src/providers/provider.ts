@@ -20,6 +20,13 @@ export interface ComplaintProvider {
   listComplaints(query: ListComplaintsQuery): Promise<ComplaintPage>;
   /** Throws NotFoundError for an id this merchant does not have. */
   getComplaint(complaintId: string): Promise<Complaint>;
+  /**
+   * Optional: the merchant's complaints about one order, found by the provider itself (Huishouqian's
+   * COMPLAINT_QUERY takes `merchantTradeNo`), in any order and regardless of date. Only the
+   * merchant's own complaints; an unknown number gives []. Absent where the provider has no such
+   * query (WeChat Pay): the feed then scans the date range and filters.
+   */
+  findByOutTradeNo?(outTradeNo: string): Promise<Complaint[]>;
   getNegotiationHistory(complaintId: string, page: { limit: number; offset: number }): Promise<NegotiationPage>;
 
   reply(complaintId: string, reply: ReplyInput): Promise<void>;

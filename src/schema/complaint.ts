@@ -184,7 +184,12 @@ function selectSources(registry: ProviderRegistry, filter: ComplaintFilter): Fee
   return registry.providers
     .filter((provider) => wanted === undefined || wanted.includes(merchantKeyToString(provider.merchant)))
     .filter((provider) => providers === null || providers.includes(provider.merchant.provider))
-    .map((provider) => ({ merchant: { provider: provider.merchant.provider, merchantNo: provider.merchant.merchantNo }, limits: provider.limits }));
+    .map((provider) => ({
+      merchant: { provider: provider.merchant.provider, merchantNo: provider.merchant.merchantNo },
+      limits: provider.limits,
+      // Where the provider can look an order up, `outTradeNo` costs one call instead of a scan of every window.
+      ...(provider.findByOutTradeNo === undefined ? {} : { findByOutTradeNo: provider.findByOutTradeNo.bind(provider) }),
+    }));
 }
 
 /** A cursor is valid only for the filter it was made for; `first` may change between pages. */
@@ -237,6 +242,7 @@ builder.queryField('complaints', (t) =>
           first,
           after,
           complaintId,
+          outTradeNo,
           matches: (complaint) =>
             (states === null || states.includes(complaint.state.value)) &&
             (outTradeNo === null || complaint.orders.some((order) => order.outTradeNo === outTradeNo)),

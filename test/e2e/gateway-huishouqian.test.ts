@@ -97,6 +97,66 @@ describe('the gateway over WeChat Pay and Huishouqian', () => {
     expect(detail.body.data?.complaint.negotiationHistory.edges.map((e) => e.node.operateType)).toContain('MERCHANT_RESPONSE');
   });
 
+  it('finds a Huishouqian order with one merchantTradeNo lookup per merchant, the same complaints a scan finds, and none for a foreign merchant', async () => {
+    interface TradeNode {
+      id: string;
+      state: string;
+      merchant: { id: string; merchantNo: string };
+      orders: { outTradeNo: string }[];
+    }
+    const query = `query($first: Int, $after: String, $filter: ComplaintFilterInput) {
+      complaints(first: $first, after: $after, filter: $filter) {
+        edges { node { id state merchant { id merchantNo } orders { outTradeNo } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }`;
+    const read = async (filter: Record<string, unknown>): Promise<TradeNode[]> => {
+      const nodes: TradeNode[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 50; page++) {
+        const variables: Record<string, unknown> = { first: 100, after, filter };
+        const { body } = await gateway.graphql<{
+          complaints: { edges: { node: TradeNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+        }>(query, variables);
+        expect(body.errors).toBeUndefined();
+        const connection = body.data?.complaints;
+        nodes.push(...(connection?.edges.map((edge) => edge.node) ?? []));
+        if (!connection?.pageInfo.hasNextPage) return nodes;
+        after = connection.pageInfo.endCursor;
+      }
+      throw new Error('paging did not end');
+    };
+    const scanned = await read({ ...RANGE, providers: ['HUISHOUQIAN'] });
+    const target = scanned[0];
+    const outTradeNo = target?.orders[0]?.outTradeNo;
+    if (target === undefined || outTradeNo === undefined) throw new Error('no Huishouqian complaint with an order');
+    const merchantIds = [...new Set(scanned.map((n) => n.merchant.id))];
+    expect(merchantIds.length).toBeGreaterThan(1);
+    // The scan's answer, filtered here: what the lookup must return exactly.
+    const expected = scanned.filter((n) => n.orders.some((o) => o.outTradeNo === outTradeNo)).map((n) => n.id);
+
+    const stats = () => sandboxes.huishouqian.stats();
+    sandboxes.huishouqian.resetStats();
+    const found = await read({ ...RANGE, providers: ['HUISHOUQIAN'], outTradeNo });
+    expect(found.map((n) => n.id)).toEqual(expected);
+    // One call per Huishouqian merchant, each by merchantTradeNo: no windows paged.
+    expect(stats()).toMatchObject({ queryComplaints: merchantIds.length, queryComplaintsByMerchantTradeNo: merchantIds.length });
+
+    // Across both providers: WeChat Pay still scans, the Huishouqian complaint is still there once.
+    expect((await read({ ...RANGE, outTradeNo })).map((n) => n.id)).toEqual(expected);
+
+    sandboxes.huishouqian.resetStats();
+    const foreign = merchantIds.find((id) => id !== target.merchant.id);
+    expect(await read({ ...RANGE, merchantIds: [foreign], outTradeNo })).toEqual([]);
+    expect(stats()).toMatchObject({ queryComplaints: 1, queryComplaintsByMerchantTradeNo: 1 });
+
+    // The state and date filters still apply to what the lookup returns.
+    const otherStates = ['PENDING', 'PROCESSING', 'PROCESSED'].filter((state) => state !== target.state);
+    expect(await read({ ...RANGE, merchantIds: [target.merchant.id], outTradeNo, states: otherStates })).toEqual([]);
+    expect((await read({ ...RANGE, merchantIds: [target.merchant.id], outTradeNo, states: [target.state] })).map((n) => n.id)).toEqual([target.id]);
+    expect(await read({ from: addDays(today, -300), to: addDays(today, -200), merchantIds: [target.merchant.id], outTradeNo })).toEqual([]);
+  });
+
   it('answers what Huishouqian cannot do with UnsupportedError naming the capability', async () => {
     const any = (await everyComplaint({ ...RANGE, providers: ['HUISHOUQIAN'] }, 100))[0];
     if (!any) throw new Error('no Huishouqian complaint');

@@ -178,6 +178,33 @@ describe('Huishouqian client against the sandbox', () => {
     await expect(client.queryComplaints({ ...range, agentMerchantNo: '999999999999' })).rejects.toBeInstanceOf(ForbiddenError);
   });
 
+  it('findByOutTradeNo: one merchantTradeNo call for the owner’s complaint; another merchant’s number and an impossible one find nothing', async () => {
+    const other = account.providers[1] as ComplaintProvider;
+    const [some] = await everyComplaint(merchant);
+    const tradeNo = some?.orders[0]?.outTradeNo;
+    if (some === undefined || tradeNo === undefined) throw new Error('no order number in the seed');
+    sandbox.resetStats();
+    const found = (await merchant.findByOutTradeNo?.(tradeNo)) ?? [];
+    expect(found).toEqual([some]);
+    expect(sandbox.stats()).toMatchObject({ queryComplaints: 1, queryComplaintsByMerchantTradeNo: 1 });
+    expect(await other.findByOutTradeNo?.(tradeNo)).toEqual([]);
+    sandbox.resetStats();
+    // A number no order can have finds nothing, as a scan would, without a call.
+    expect(await merchant.findByOutTradeNo?.('bad number')).toEqual([]);
+    expect(await merchant.findByOutTradeNo?.('x'.repeat(65))).toEqual([]);
+    expect(sandbox.stats()['queryComplaints']).toBe(0);
+  });
+
+  it('sends the third-party fields when switched on, and the sandbox accepts them (actType, responseContent, responseImages)', async () => {
+    const switched = createHuishouqianAccount({ ...options, thirdPartyFields: { replyActType: 1, completeResponseContent: '已处理完毕' } })
+      .providers[0] as ComplaintProvider;
+    const pending = (await everyComplaint(switched)).find((c) => c.state.value === 'PENDING');
+    if (pending === undefined) throw new Error('no pending complaint');
+    await switched.reply(pending.key.complaintId, { text: '您好', imageMediaIds: [], jumpUrl: null, miniProgram: null });
+    await switched.complete(pending.key.complaintId);
+    expect((await switched.getComplaint(pending.key.complaintId)).state.value).toBe('PROCESSED');
+  });
+
   it('downloads the images of a complaint’s history (COMPLAINT_FILE_DOWNLOAD), and only that complaint’s', async () => {
     const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 7)]);
     const { mediaId } = await merchant.uploadImage({ filename: 'proof.png', bytes: png });

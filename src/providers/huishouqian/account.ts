@@ -3,7 +3,7 @@ import type { Capability } from '../../domain/capability.js';
 import { UnsupportedError } from '../../domain/errors.js';
 import { systemClock, type Clock } from '../http/clock.js';
 import type { ComplaintProvider, NotificationReceiver } from '../provider.js';
-import { createHuishouqianAdapter } from './adapter.js';
+import { createHuishouqianAdapter, type HuishouqianThirdPartyFields } from './adapter.js';
 import { createHuishouqianClient } from './client.js';
 import type { HuishouqianEndpointName, HuishouqianUrlShape } from './endpoints.js';
 import { createHuishouqianReceiver } from './notifications.js';
@@ -22,6 +22,8 @@ export interface HuishouqianAccountOptions {
   onRequest?: (endpoint: HuishouqianEndpointName) => void;
   /** `per-method` (documented, default) or `generic` (`/api/acquiring`, seen in a third-party client). */
   urlShape?: HuishouqianUrlShape;
+  /** Inferred request fields (spec 2), each off unless set. */
+  thirdPartyFields?: HuishouqianThirdPartyFields;
 }
 
 export interface HuishouqianAccount {
@@ -75,6 +77,7 @@ export function createHuishouqianAccount(options: HuishouqianAccountOptions): Hu
         capabilities: [...capabilities],
       },
       agentMerchantNo: options.agentMerchantNo ?? null,
+      ...(options.thirdPartyFields === undefined ? {} : { thirdPartyFields: options.thirdPartyFields }),
     }),
   );
   // A notification only says "this complaint changed": the receiver re-reads it as its merchant.

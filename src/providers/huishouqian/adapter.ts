@@ -24,6 +24,9 @@ const HUISHOUQIAN_LIMITS: ProviderLimits = {
   maxImageBytes: 2 * 1024 * 1024,
 };
 
+/** A runaway answer (every page full) stops here rather than looping: no real order has this many complaints. */
+const MAX_TRADE_NO_MATCHES = 5_000;
+
 /** `yyyyMMddHHmmss` in Beijing time → ISO 8601 with +08:00. */
 function beijingTimestamp(text: string): string {
   const [y, mo, d, h, mi, s] = [text.slice(0, 4), text.slice(4, 6), text.slice(6, 8), text.slice(8, 10), text.slice(10, 12), text.slice(12, 14)];
@@ -56,10 +59,24 @@ export function complaintFromWire(wire: HuishouqianComplaint, merchantNo: string
   };
 }
 
+/**
+ * Request fields that only a third-party client's models carry (spec 2: my6521/wwb-paylink), not
+ * Huishouqian's documentation. Each is off (not sent) unless set, since the real API may refuse
+ * what it does not know, or require what it does.
+ */
+export interface HuishouqianThirdPartyFields {
+  /** COMPLAINT_COMMIT_RESPONSE `actType`, an int of unknown meaning (spec 4.10), sent as given. */
+  replyActType?: number;
+  /** COMPLAINT_COMMIT_COMPLETE `responseContent` (with an empty `responseImages`), as the model sends both. */
+  completeResponseContent?: string;
+}
+
 export interface HuishouqianAdapterOptions {
   client: HuishouqianClient;
   merchant: Merchant;
   agentMerchantNo: string | null;
+  /** Default: none sent. */
+  thirdPartyFields?: HuishouqianThirdPartyFields;
 }
 
 /**
@@ -67,7 +84,8 @@ export interface HuishouqianAdapterOptions {
  * notification-URL management) is not in the merchant's capabilities and throws UnsupportedError.
  */
 export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): ComplaintProvider {
-  const { client, merchant, agentMerchantNo } = options;
+  const { client, merchant, agentMerchantNo, thirdPartyFields = {} } = options;
+  const { replyActType, completeResponseContent } = thirdPartyFields;
   const agent = agentMerchantNo === null ? {} : { agentMerchantNo };
   const require = (capability: Capability): void => {
     if (!merchant.capabilities.includes(capability)) throw new UnsupportedError('HUISHOUQIAN', capability);
@@ -114,6 +132,25 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       return complaintFromWire(found, merchant.merchantNo);
     },
 
+    async findByOutTradeNo(outTradeNo) {
+      require('LIST_COMPLAINTS');
+      // spec 1.2: merchantTradeNo string[1,64]. A number no order can have finds nothing, as a scan would
+      // (the feed compares both paths), and is never sent.
+      if (!/^[\x21-\x7e]{1,64}$/.test(outTradeNo)) return [];
+      const found: Complaint[] = [];
+      const limit = HUISHOUQIAN_LIMITS.maxListPageSize;
+      // One call in practice (an order has few complaints); pages on only if Huishouqian says there are more.
+      for (let offset = 0; offset < MAX_TRADE_NO_MATCHES; offset += limit) {
+        const result = await client.queryComplaints({ merchantTradeNo: outTradeNo, limit, offset, ...agent });
+        const data = result.data ?? [];
+        // Another merchant's complaint (under the same agent) does not exist for this one, as in getComplaint;
+        // the exact number is checked too, in case Huishouqian matches more loosely than documented.
+        for (const c of data) if (ownedByThisMerchant(c) && c.merchantTradeNo === outTradeNo) found.push(complaintFromWire(c, merchant.merchantNo));
+        if (data.length < limit || (result.totalSize != null && offset + data.length >= result.totalSize)) break;
+      }
+      return found;
+    },
+
     async getNegotiationHistory(complaintId, page) {
       require('NEGOTIATION_HISTORY');
       checkComplaintId(complaintId);
@@ -149,7 +186,12 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       }
       if (reply.imageMediaIds.length > HUISHOUQIAN_LIMITS.maxReplyImages) throw new ValidationError('A reply carries at most 4 images', 'imageMediaIds');
       if (reply.jumpUrl !== null || reply.miniProgram !== null) throw new UnsupportedError('HUISHOUQIAN', 'REPLY', 'Huishouqian replies carry no links');
-      await client.commitResponse({ complaintId, responseContent: reply.text, responseImages: reply.imageMediaIds });
+      await client.commitResponse({
+        complaintId,
+        responseContent: reply.text,
+        responseImages: reply.imageMediaIds,
+        ...(replyActType === undefined ? {} : { actType: replyActType }),
+      });
     },
 
     async replyImmediately() {
@@ -159,7 +201,10 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
     async complete(complaintId) {
       require('COMPLETE');
       checkComplaintId(complaintId);
-      await client.commitComplete({ complaintId });
+      await client.commitComplete({
+        complaintId,
+        ...(completeResponseContent === undefined ? {} : { responseContent: completeResponseContent, responseImages: [] }),
+      });
     },
 
     async updateRefundProgress() {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accountId, capabilitySwitches, httpUrl, loadKey, merchantNo, secretSource, type SecretResolver } from '../../config/secrets.js';
 import type { HuishouqianAccountOptions } from './account.js';
+import type { HuishouqianThirdPartyFields } from './adapter.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -18,6 +19,18 @@ export const huishouqianAccountInput = z.strictObject({
     .min(1, 'must list at least one merchant'),
   timeoutMs: z.int().positive().max(120_000).default(DEFAULT_TIMEOUT_MS),
   capabilities: capabilitySwitches.optional(),
+  /**
+   * Request fields seen only in a third-party client (spec 2), not in Huishouqian's documentation:
+   * none is sent unless set here, so a merchant turns one on only once Huishouqian confirms it.
+   */
+  thirdPartyFields: z
+    .strictObject({
+      /** COMPLAINT_COMMIT_RESPONSE `actType` (an int whose meaning is unknown). */
+      replyActType: z.int().optional(),
+      /** COMPLAINT_COMMIT_COMPLETE `responseContent` (sent with an empty `responseImages`); at most 200 characters like a reply. */
+      completeResponseContent: z.string().trim().min(1).max(200).optional(),
+    })
+    .optional(),
 });
 
 export type HuishouqianAccountInput = z.infer<typeof huishouqianAccountInput>;
@@ -27,6 +40,14 @@ export interface HuishouqianAccountConfig extends Omit<HuishouqianAccountOptions
   account: string;
   signType: 'RSA2' | 'CFCA';
   timeoutMs: number;
+}
+
+/** Drops unset switches: with exactOptionalPropertyTypes an explicit undefined is not "absent". */
+function thirdPartyFieldsOf(input: NonNullable<HuishouqianAccountInput['thirdPartyFields']>): HuishouqianThirdPartyFields {
+  return {
+    ...(input.replyActType === undefined ? {} : { replyActType: input.replyActType }),
+    ...(input.completeResponseContent === undefined ? {} : { completeResponseContent: input.completeResponseContent }),
+  };
 }
 
 /** Reads the account's keys and secrets; problems go to the resolver, named `<at>.<key>`. */
@@ -58,5 +79,6 @@ export async function resolveHuishouqianAccount(
     merchants,
     timeoutMs: account.timeoutMs,
     ...(account.capabilities === undefined ? {} : { capabilities: account.capabilities }),
+    ...(account.thirdPartyFields === undefined ? {} : { thirdPartyFields: thirdPartyFieldsOf(account.thirdPartyFields) }),
   };
 }

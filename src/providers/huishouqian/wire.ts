@@ -35,10 +35,15 @@ export interface ComplaintCommitResponseRequest {
   complaintId: string;
   responseContent: string;
   responseImages: string[];
+  /** Third-party model only (spec 2); meaning unknown (spec 4.10). Sent only when the account switches it on. */
+  actType?: number;
 }
 
+/** The third-party model also carries a reply text and images (spec 2); sent only when the account switches it on. */
 export interface ComplaintCommitCompleteRequest {
   complaintId: string;
+  responseContent?: string;
+  responseImages?: string[];
 }
 
 /** `img`: the file as base64 (spec 4, OPEN 9). */

@@ -326,7 +326,9 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
           return url === '' ? null : url;
         } catch (error) {
           if (error instanceof NotFoundError) return null;
-          if (error instanceof ValidationError && error.cause instanceof ProviderError && NO_URL_CODE.test(error.cause.providerCode ?? '')) return null;
+          // A 400 with PARAM_ERROR/INVALID_REQUEST arrives as a ValidationError, any other 400 code (RESOURCE_NOT_EXISTS) as a ProviderError.
+          const answer = error instanceof ValidationError ? error.cause : error;
+          if (answer instanceof ProviderError && answer.httpStatus === 400 && NO_URL_CODE.test(answer.providerCode ?? '')) return null;
           throw error;
         }
       });

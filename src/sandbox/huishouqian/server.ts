@@ -58,6 +58,17 @@ function businessOf(signContent: string | undefined): Record<string, unknown> {
   return business as Record<string, unknown>;
 }
 
+/**
+ * The business JSON repeats `merchantNo` (spec 6.8). The envelope's merchant signed the call, so a
+ * different number inside is another known merchant's (130004 mismatch) or nobody's (130005), per
+ * seed 003's codes. Absent: the envelope's.
+ */
+function checkBusinessMerchant(inner: unknown, merchantNo: string, merchants: ReadonlyMap<string, unknown>): void {
+  if (inner === undefined || inner === merchantNo) return;
+  if (typeof inner === 'string' && merchants.has(inner)) throw new BusinessError('130004', '商户号不匹配');
+  throw new BusinessError('130005', '商户号不存在');
+}
+
 /** Starts the Huishouqian sandbox: same envelope, RSA2 signing, codes and state as described in the spec. */
 export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions = {}): Promise<HuishouqianSandbox> {
   const { host = '127.0.0.1', port = 0, clock = systemClock, seed = true, notificationTimeScale = 1 } = options;
@@ -102,6 +113,9 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
     const merchant = merchants.get(fields['merchantNo'] ?? '');
     if (merchant === undefined) return answer(response, undefined, { success: false, errorCode: '130005', errorMsg: '商户号不存在' });
     const { merchantNo } = merchant;
+    // Only RSA2 is implemented (spec 4, OPEN 6); CFCA or anything else is a bad parameter, answered before the
+    // sign check because a CFCA envelope carries an empty sign. Signed for the merchant: its number is known.
+    if (fields['signType'] !== 'RSA2') return answer(response, merchantNo, { success: false, errorCode: '130002', errorMsg: 'signType 参数校验失败' });
     if (!verifyRequestSign(fields, merchant.signKey, merchant.publicKey))
       return answer(response, merchantNo, { success: false, errorCode: '130002', errorMsg: '验签失败' });
     const endpoint = byPath ?? endpointForMethod(fields['method']);
@@ -124,7 +138,13 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
     }
     let outcome: Answer;
     try {
-      outcome = { success: true, result: JSON.stringify(handlers[endpoint](merchantNo, businessOf(fields['signContent']))) };
+      const business = businessOf(fields['signContent']);
+      checkBusinessMerchant(business['merchantNo'], merchantNo, merchants);
+      // Observed by tests: a lookup by order number must be one call, not a scan of date windows.
+      if (endpoint === 'queryComplaints' && business['merchantTradeNo'] !== undefined) {
+        counts['queryComplaintsByMerchantTradeNo'] = (counts['queryComplaintsByMerchantTradeNo'] ?? 0) + 1;
+      }
+      outcome = { success: true, result: JSON.stringify(handlers[endpoint](merchantNo, business)) };
     } catch (error) {
       if (!(error instanceof BusinessError)) throw error;
       outcome = { success: false, errorCode: error.errorCode, errorMsg: error.message };

@@ -11,6 +11,10 @@ export interface HistoryEntry {
   /** Media ids (decoded form) shown as image URLs. */
   imageIds: string[];
   normalMessage?: unknown;
+  /** `click_message`: the user clicked a button or link of an earlier message (USER_CLICK_RESPONSE). */
+  clickMessage?: { message_content: unknown; action_id: string; clicked_log_id: string };
+  /** `user_appy_platform_service_reason(_description)` (sic): why the user asked the platform for help. */
+  platformServiceReason?: { reason: string; description?: string };
 }
 
 export interface ComplaintRecord {

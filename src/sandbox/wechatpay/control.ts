@@ -3,7 +3,7 @@ import { beijingTime } from '../beijing-time.js';
 import { paramError, SandboxApiError } from './api-error.js';
 import type { SandboxPlatformCertificate } from './platform-certificates.js';
 import { isEndpointName } from './route.js';
-import type { FileComplaintInput, SandboxState } from './state.js';
+import { SANDBOX_EVENT_TYPES, type FileComplaintInput, type SandboxEvent, type SandboxState } from './state.js';
 
 /** The unauthenticated control API under /sandbox/ (loopback only; see /tmp/names.md). */
 
@@ -66,6 +66,42 @@ function fileComplaintInput(state: SandboxState, body: Record<string, unknown>):
   return input;
 }
 
+/** `{"type": ..., ...}` of `POST /sandbox/complaints/{id}/events`; field names as the wire spells them. */
+function sandboxEvent(body: Record<string, unknown>): SandboxEvent {
+  const type = body['type'];
+  if (typeof type !== 'string' || !(SANDBOX_EVENT_TYPES as readonly string[]).includes(type))
+    throw paramError(`type must be one of ${SANDBOX_EVENT_TYPES.join(', ')}`);
+  const content = optionalString(body, 'content');
+  const withContent = content === undefined ? {} : { content };
+  switch (type as SandboxEvent['type']) {
+    case 'USER_RESPONSE':
+    case 'CONTINUE_COMPLAINT':
+      return { type: type as 'USER_RESPONSE' | 'CONTINUE_COMPLAINT', ...withContent };
+    case 'PLATFORM_RESPONSE': {
+      const button = optionalString(body, 'button');
+      return { type: 'PLATFORM_RESPONSE', ...withContent, ...(button === undefined ? {} : { button }) };
+    }
+    case 'USER_CLICK': {
+      const clickedLogId = optionalString(body, 'clicked_log_id');
+      const actionId = optionalString(body, 'action_id');
+      return { type: 'USER_CLICK', ...withContent, ...(clickedLogId === undefined ? {} : { clickedLogId }), ...(actionId === undefined ? {} : { actionId }) };
+    }
+    case 'USER_APPLY_PLATFORM_SERVICE': {
+      const reason = optionalString(body, 'reason');
+      const description = optionalString(body, 'description');
+      return { type: 'USER_APPLY_PLATFORM_SERVICE', ...(reason === undefined ? {} : { reason }), ...(description === undefined ? {} : { description }) };
+    }
+    case 'RECORD': {
+      const operateType = optionalString(body, 'operate_type');
+      if (operateType === undefined) throw paramError('RECORD needs operate_type');
+      const operator = optionalString(body, 'operator');
+      return { type: 'RECORD', operateType, ...withContent, ...(operator === undefined ? {} : { operator }) };
+    }
+    default:
+      return { type: type as 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'SELLER_REFUND' | 'REFUND_SUCCESS' };
+  }
+}
+
 export function handleControl(context: ControlContext, method: string, path: string, body: Record<string, unknown>): ControlResult | Promise<ControlResult> {
   if (method === 'POST' && path === '/sandbox/certificates/rotate') {
     // Key generation is slow: the one asynchronous control call.
@@ -91,6 +127,18 @@ export function handleControl(context: ControlContext, method: string, path: str
     if (continueComplaint !== undefined && typeof continueComplaint !== 'boolean') throw paramError('continue must be a boolean');
     const logId = context.state.userMessage(complaint, optionalString(body, 'content') ?? '请问处理进度如何？', continueComplaint ?? false);
     return { status: 201, json: { log_id: logId } };
+  }
+  const event = /^\/sandbox\/complaints\/([^/]+)\/events$/.exec(path);
+  if (method === 'POST' && event !== null) {
+    const complaint = context.state.complaints.get(event[1] ?? '');
+    if (complaint === undefined) throw new SandboxApiError(404, 'RESOURCE_NOT_EXISTS', 'no such complaint');
+    return { status: 201, json: { log_id: context.state.applyEvent(complaint, sandboxEvent(body)) } };
+  }
+  if (method === 'PUT' && path === '/sandbox/no-notification-url-answer') {
+    const status = body['status'];
+    if (status !== 404 && status !== 400 && status !== 200) throw paramError('status must be 404, 400 or 200');
+    context.state.noNotificationUrlAnswer = status;
+    return { status: 204 };
   }
   if (method === 'POST' && path === '/sandbox/faults') {
     const fault = parseFault(body, isEndpointName);

@@ -171,7 +171,7 @@ export function createSeed(nowMs: number): SeedData {
       const phone = random() < 0.7 ? `13${String(Math.floor(random() * 1e9)).padStart(9, '0')}` : undefined;
       const needImmediate = random() < 0.15;
       const tagRoll = random();
-      complaints.push({
+      const record: ComplaintRecord = {
         complaintId: `2002${merchantIndex}${date}${'0'.repeat(8)}${serial}`,
         complaintTime,
         detail,
@@ -212,8 +212,76 @@ export function createSeed(nowMs: number): SeedData {
         ...(refundDecision === undefined ? {} : { refundDecision }),
         history,
         immediateReplies: new Map(),
-      });
+      };
+      // Drawn without random(), so the rest of the seed stays as it was for a given day.
+      const flow = record.inPlatformService ? 'ONGOING' : PLATFORM_FLOWS[index % PLATFORM_FLOWS.length];
+      if (flow !== undefined) {
+        logSequence = addPlatformService(record, flow, `3002${day.replaceAll('-', '')}`, logSequence, anchor);
+      }
+      complaints.push(record);
     }
   }
   return { complaints, media };
+}
+
+/**
+ * Platform customer service in the seed (spec 2.2): some complaints show a user asking for help
+ * (with its reason), a rich platform message, a click on its button, and the help ending or being
+ * cancelled. One slot in 20 is taken; `undefined` slots get nothing.
+ */
+type PlatformFlow = 'ONGOING' | 'FINISHED' | 'CANCELLED';
+const PLATFORM_FLOWS: readonly (PlatformFlow | undefined)[] = [
+  ...Array.from({ length: 7 }, () => undefined),
+  'FINISHED',
+  ...Array.from({ length: 5 }, () => undefined),
+  'CANCELLED',
+  ...Array.from({ length: 6 }, () => undefined),
+];
+
+function addPlatformService(record: ComplaintRecord, flow: PlatformFlow, logPrefix: string, sequence: number, anchor: number): number {
+  let at = record.history.at(-1)?.operateTime ?? record.complaintTime;
+  let next = sequence;
+  const log = (entry: Omit<HistoryEntry, 'logId' | 'operateTime' | 'imageIds'>): string => {
+    next += 1;
+    at = Math.min(at + 600_000, anchor);
+    const logId = `${logPrefix}${String(900_000_000_000_000 + next)}`;
+    record.history.push({ ...entry, logId, operateTime: at, imageIds: [] });
+    return logId;
+  };
+  log({
+    operator: '投诉人',
+    operateType: 'USER_APPLY_PLATFORM_SERVICE',
+    operateDetails: '用户申请微信支付客服介入',
+    platformServiceReason: { reason: '商家未及时处理', description: '联系商家多次没有结果，希望平台介入。' },
+  });
+  if (flow === 'CANCELLED') {
+    log({ operator: '投诉人', operateType: 'USER_CANCEL_PLATFORM_SERVICE', operateDetails: '用户取消了平台协助' });
+    return next;
+  }
+  const actionId = `SEED_SOLVED_${record.complaintId}`;
+  const platformLog = log({
+    operator: '微信支付客服',
+    operateType: 'PLATFORM_RESPONSE',
+    operateDetails: '您好，微信支付客服已介入。问题解决后请点击下方按钮。',
+    normalMessage: {
+      blocks: [
+        { type: 'TEXT', text: { text: '您好，微信支付客服已介入。问题解决后请点击下方按钮。' } },
+        {
+          type: 'BUTTON',
+          button: { text: '问题已解决', action: { action_type: 'ACTION_TYPE_SEND_MESSAGE', message_info: { content: '问题已解决' }, action_id: actionId } },
+        },
+      ],
+      sender_identity: 'MANUAL',
+    },
+  });
+  if (flow === 'FINISHED') {
+    log({
+      operator: '投诉人',
+      operateType: 'USER_CLICK_RESPONSE',
+      operateDetails: '问题已解决',
+      clickMessage: { message_content: { content: '问题已解决' }, action_id: actionId, clicked_log_id: platformLog },
+    });
+    log({ operator: '微信支付客服', operateType: 'PLATFORM_SERVICE_FINISHED', operateDetails: '微信支付客服协助已结束' });
+  }
+  return next;
 }

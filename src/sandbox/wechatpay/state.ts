@@ -1,3 +1,4 @@
+import { OPERATE_TYPES } from '../../domain/negotiation.js';
 import type { Clock } from '../../providers/http/clock.js';
 import { beijingDate } from '../beijing-time.js';
 import { invalidRequest, noAuth, notFound } from './api-error.js';
@@ -5,16 +6,58 @@ import type { ComplaintRecord, HistoryEntry, StoredImage } from './complaint-rec
 import { createPng } from './images.js';
 import type { SandboxMerchant, SeedData } from './seed.js';
 
-/** What a notification carries (spec 4): the action_type for a complaint. */
+/** What a notification carries (spec 4): the action_type for a complaint; every documented one. */
 export type ComplaintAction =
   | 'CREATE_COMPLAINT'
   | 'CONTINUE_COMPLAINT'
   | 'USER_RESPONSE'
+  | 'RESPONSE_BY_PLATFORM'
+  | 'SELLER_REFUND'
   | 'MERCHANT_RESPONSE'
   | 'MERCHANT_CONFIRM_COMPLETE'
+  | 'USER_APPLY_PLATFORM_SERVICE'
+  | 'USER_CANCEL_PLATFORM_SERVICE'
+  | 'PLATFORM_SERVICE_FINISHED'
   | 'MERCHANT_APPROVE_REFUND'
   | 'MERCHANT_REJECT_REFUND'
   | 'REFUND_SUCCESS';
+
+/**
+ * What users and WeChat Pay do to a complaint, driven through the control API (the merchant's own
+ * actions come through the real endpoints). `RECORD` appends any documented history entry as is,
+ * without a notification: the system messages and historic types have no documented action.
+ */
+export type SandboxEvent =
+  | { type: 'USER_RESPONSE' | 'CONTINUE_COMPLAINT'; content?: string }
+  | { type: 'PLATFORM_RESPONSE'; content?: string; button?: string }
+  | { type: 'USER_CLICK'; clickedLogId?: string; actionId?: string; content?: string }
+  | { type: 'USER_APPLY_PLATFORM_SERVICE'; reason?: string; description?: string }
+  | { type: 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'SELLER_REFUND' | 'REFUND_SUCCESS' }
+  | { type: 'RECORD'; operateType: string; operator?: string; content?: string };
+
+export const SANDBOX_EVENT_TYPES = [
+  'USER_RESPONSE',
+  'CONTINUE_COMPLAINT',
+  'PLATFORM_RESPONSE',
+  'USER_CLICK',
+  'USER_APPLY_PLATFORM_SERVICE',
+  'USER_CANCEL_PLATFORM_SERVICE',
+  'PLATFORM_SERVICE_FINISHED',
+  'SELLER_REFUND',
+  'REFUND_SUCCESS',
+  'RECORD',
+] as const satisfies readonly SandboxEvent['type'][];
+
+/**
+ * How `GET complaint-notifications` says "no URL registered": undocumented (spec 3.8, 7.8), so the
+ * sandbox can answer each way a client must tolerate: 404 RESOURCE_NOT_EXISTS, 400 RESOURCE_NOT_EXISTS,
+ * or 200 with `url: ""`.
+ */
+export type NoNotificationUrlAnswer = 404 | 400 | 200;
+
+const USER = '投诉人';
+const PLATFORM = '微信支付';
+const CUSTOMER_SERVICE = '微信支付客服';
 
 export interface FileComplaintInput {
   complaintedMchid: string;
@@ -46,6 +89,7 @@ export class SandboxState {
   readonly uploads = new Map<string, StoredImage & { owner: string }>();
   /** One URL per calling mchid. */
   readonly notificationUrls = new Map<string, string>();
+  noNotificationUrlAnswer: NoNotificationUrlAnswer = 404;
   readonly #options: SandboxStateOptions;
   #sequence = 0;
 
@@ -58,6 +102,7 @@ export class SandboxState {
     this.media.clear();
     this.uploads.clear();
     this.notificationUrls.clear();
+    this.noNotificationUrlAnswer = 404;
     this.#sequence = 0;
     for (const complaint of seed.complaints) this.complaints.set(complaint.complaintId, complaint);
     for (const [id, image] of seed.media) this.media.set(id, image);
@@ -152,6 +197,13 @@ export class SandboxState {
       complaint.userComplaintTimes += 1;
       complaint.state = 'PENDING';
       const logId = this.#append(complaint, { operator: '投诉人', operateType: 'USER_CONTINUE_COMPLAINT', operateDetails: content, imageIds: [] });
+      // As for a new complaint, WeChat Pay tells the merchant in a system message of its own.
+      this.#append(complaint, {
+        operator: PLATFORM,
+        operateType: 'USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE',
+        operateDetails: '用户继续投诉，请商户尽快处理',
+        imageIds: [],
+      });
       this.#emit(complaint, 'CONTINUE_COMPLAINT');
       return logId;
     }
@@ -238,13 +290,163 @@ export class SandboxState {
       imageIds: [],
     });
     this.#emit(complaint, 'MERCHANT_APPROVE_REFUND');
-    if (decision.launchRefundDay === 0) {
-      complaint.fullRefunded = true;
-      complaint.state = 'PROCESSED';
-      this.#append(complaint, { operator: '微信支付', operateType: 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE', operateDetails: '退款已到账', imageIds: [] });
-      this.#emit(complaint, 'REFUND_SUCCESS');
+    if (decision.launchRefundDay === 0) this.#refundArrived(complaint);
+  }
+
+  #refundArrived(complaint: ComplaintRecord): string {
+    complaint.fullRefunded = true;
+    complaint.state = 'PROCESSED';
+    const logId = this.#append(complaint, {
+      operator: PLATFORM,
+      operateType: 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE',
+      operateDetails: '退款已到账',
+      imageIds: [],
+    });
+    this.#emit(complaint, 'REFUND_SUCCESS');
+    return logId;
+  }
+
+  /** A user or WeChat Pay acts on the complaint: one history entry (and one notification) per event; answers its log_id. */
+  applyEvent(complaint: ComplaintRecord, event: SandboxEvent): string {
+    switch (event.type) {
+      case 'USER_RESPONSE':
+        return this.userMessage(complaint, event.content ?? '请问处理进度如何？', false);
+      case 'CONTINUE_COMPLAINT':
+        return this.userMessage(complaint, event.content ?? '问题仍未解决，继续投诉。', true);
+      case 'PLATFORM_RESPONSE': {
+        const content = event.content ?? '您好，微信支付客服已介入，请商户尽快与用户协商处理。';
+        // With a button, the message is rich (spec 2.4), so a later USER_CLICK has something to click.
+        const actionId = `PLATFORM_ACTION_${complaint.history.length + 1}`;
+        const normalMessage =
+          event.button === undefined
+            ? undefined
+            : {
+                blocks: [
+                  { type: 'TEXT', text: { text: content } },
+                  {
+                    type: 'BUTTON',
+                    button: {
+                      text: event.button,
+                      action: { action_type: 'ACTION_TYPE_SEND_MESSAGE', message_info: { content: event.button }, action_id: actionId },
+                    },
+                  },
+                ],
+                sender_identity: 'MANUAL',
+              };
+        const logId = this.#append(complaint, {
+          operator: CUSTOMER_SERVICE,
+          operateType: 'PLATFORM_RESPONSE',
+          operateDetails: content,
+          imageIds: [],
+          ...(normalMessage === undefined ? {} : { normalMessage }),
+        });
+        this.#emit(complaint, 'RESPONSE_BY_PLATFORM');
+        return logId;
+      }
+      case 'USER_CLICK': {
+        const clicked = clickTarget(complaint, event.clickedLogId);
+        const button = firstSendMessageButton(clicked.normalMessage);
+        const content = event.content ?? button?.content ?? '已解决';
+        complaint.incomingUserResponse = true;
+        const logId = this.#append(complaint, {
+          operator: USER,
+          operateType: 'USER_CLICK_RESPONSE',
+          operateDetails: content,
+          imageIds: [],
+          clickMessage: {
+            message_content: { content },
+            action_id: event.actionId ?? button?.actionId ?? `ACTION_${clicked.logId}`,
+            clicked_log_id: clicked.logId,
+          },
+        });
+        // Undocumented which action a click sends (spec 4): it is a new user message, so USER_RESPONSE.
+        this.#emit(complaint, 'USER_RESPONSE');
+        return logId;
+      }
+      case 'USER_APPLY_PLATFORM_SERVICE': {
+        if (complaint.inPlatformService) throw invalidRequest('用户已申请平台协助');
+        complaint.inPlatformService = true;
+        const logId = this.#append(complaint, {
+          operator: USER,
+          operateType: 'USER_APPLY_PLATFORM_SERVICE',
+          operateDetails: '用户申请微信支付客服介入',
+          imageIds: [],
+          platformServiceReason: { reason: event.reason ?? '商家未及时处理', description: event.description ?? '等了三天商家一直没有回复，希望平台介入。' },
+        });
+        this.#emit(complaint, 'USER_APPLY_PLATFORM_SERVICE');
+        return logId;
+      }
+      case 'USER_CANCEL_PLATFORM_SERVICE':
+      case 'PLATFORM_SERVICE_FINISHED': {
+        if (!complaint.inPlatformService) throw invalidRequest('该投诉单不在平台协助中');
+        complaint.inPlatformService = false;
+        const byUser = event.type === 'USER_CANCEL_PLATFORM_SERVICE';
+        const logId = this.#append(complaint, {
+          operator: byUser ? USER : CUSTOMER_SERVICE,
+          operateType: event.type,
+          operateDetails: byUser ? '用户取消了平台协助' : '微信支付客服协助已结束',
+          imageIds: [],
+        });
+        this.#emit(complaint, event.type);
+        return logId;
+      }
+      case 'SELLER_REFUND': {
+        // The merchant refunded in full outside the refund-approval flow; the state is left as it is (undocumented).
+        if (complaint.fullRefunded) throw invalidRequest('该投诉单已全额退款');
+        complaint.fullRefunded = true;
+        const logId = this.#append(complaint, {
+          operator: PLATFORM,
+          operateType: 'COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE',
+          operateDetails: '商户已全额退款',
+          imageIds: [],
+        });
+        this.#emit(complaint, 'SELLER_REFUND');
+        return logId;
+      }
+      case 'REFUND_SUCCESS':
+        // The refund of an approval without launch_refund_day 0 arrives (spec 2.5: then processed).
+        if (complaint.refundDecision !== 'APPROVE' || complaint.fullRefunded) throw invalidRequest('该投诉单没有待到账的退款');
+        return this.#refundArrived(complaint);
+      case 'RECORD': {
+        if (!(OPERATE_TYPES as readonly string[]).includes(event.operateType)) throw invalidRequest(`operate_type ${event.operateType} is not documented`);
+        return this.#append(complaint, {
+          operator: event.operator ?? defaultOperator(event.operateType),
+          operateType: event.operateType,
+          ...(event.content === undefined ? {} : { operateDetails: event.content }),
+          imageIds: [],
+        });
+      }
     }
   }
+}
+
+/** The entry a click answers: the one named, else the latest rich message, else the latest one not by the user. */
+function clickTarget(complaint: ComplaintRecord, logId: string | undefined): HistoryEntry {
+  if (logId !== undefined) {
+    const named = complaint.history.find((entry) => entry.logId === logId);
+    if (named === undefined) throw invalidRequest(`clicked_log_id ${logId} is not in this complaint's history`);
+    return named;
+  }
+  const target = complaint.history.findLast((entry) => entry.normalMessage !== undefined) ?? complaint.history.findLast((entry) => entry.operator !== USER);
+  if (target === undefined) throw invalidRequest('nothing to click in this complaint');
+  return target;
+}
+
+/** The first send-message button of a stored NormalMessage: what a click on it sends. */
+function firstSendMessageButton(message: unknown): { actionId?: string; content?: string } | undefined {
+  const blocks = (message as { blocks?: { button?: { action?: { action_id?: string; message_info?: { content?: string } } } }[] } | undefined)?.blocks;
+  const action = blocks?.find((block) => block.button?.action !== undefined)?.button?.action;
+  if (action === undefined) return undefined;
+  return {
+    ...(action.action_id === undefined ? {} : { actionId: action.action_id }),
+    ...(action.message_info?.content === undefined ? {} : { content: action.message_info.content }),
+  };
+}
+
+function defaultOperator(operateType: string): string {
+  if (operateType.startsWith('USER_')) return USER;
+  if (operateType.startsWith('MERCHANT_')) return '商户';
+  return PLATFORM;
 }
 
 function complaintSeed(now: number): number {

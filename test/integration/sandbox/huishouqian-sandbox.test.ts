@@ -304,12 +304,41 @@ describe('ownership and codes', () => {
     }
     expect((await call('COMPLAINT_QUERY_HISTORY', { complaintId: '200000000000000000000000000', limit: 10 })).answer.errorCode).toBe('130003');
     expect((await call('COMPLAINT_QUERY_HISTORY', { complaintId: '', limit: 10 })).answer.errorCode).toBe('130010');
-    // A query by id sees only the caller's complaints: another's is simply not there.
-    expect((await call('COMPLAINT_QUERY', { complaintId: foreign.complaintId, limit: 1 })).result).toMatchObject({ totalSize: 0, data: [] });
+    // COMPLAINT_QUERY by id answers with seed 003's codes too, signed for the caller, and reveals nothing.
+    const byForeignId = await call('COMPLAINT_QUERY', { complaintId: foreign.complaintId, limit: 1 });
+    expect(byForeignId.answer).toMatchObject({ success: false, errorCode: '130004', result: null });
+    expect(byForeignId.verified).toBe(true);
+    const byUnknownId = await call('COMPLAINT_QUERY', { complaintId: '200000000000000000000000000', limit: 1 });
+    expect(byUnknownId.answer).toMatchObject({ success: false, errorCode: '130003', result: null });
+    expect(byUnknownId.verified).toBe(true);
     // Nothing changed on the foreign complaint.
     expect((await call('COMPLAINT_QUERY', { complaintId: foreign.complaintId, limit: 1 }, { as: second })).result['data']).toEqual([
       expect.objectContaining({ complaintState: foreign.complaintState }),
     ]);
+  });
+
+  it('answers a verified envelope whose business merchantNo is another merchant’s 130004, and nobody’s 130005', async () => {
+    sandbox.resetStats();
+    // Signed correctly by the first merchant: only the number inside signContent differs.
+    const mismatch = await call('COMPLAINT_QUERY', { ...LAST_30_DAYS, limit: 5, merchantNo: second.merchantNo });
+    expect(mismatch.answer).toMatchObject({ success: false, errorCode: '130004', result: null });
+    expect(mismatch.verified).toBe(true);
+    const unknown = await call('COMPLAINT_QUERY', { ...LAST_30_DAYS, limit: 5, merchantNo: '814000999999' });
+    expect(unknown.answer).toMatchObject({ success: false, errorCode: '130005', errorMsg: '商户号不存在', result: null });
+    // Unlike an unknown envelope merchant (signed with an empty key), this answer is signed with the caller's key.
+    expect(unknown.verified).toBe(true);
+    expect(rsa2Verifies(answerSignString(unknown.answer, ''), unknown.answer.sign, platformKey)).toBe(false);
+    // The same number in both places is fine.
+    expect((await call('COMPLAINT_QUERY', { ...LAST_30_DAYS, limit: 1, merchantNo: first.merchantNo })).answer.success).toBe(true);
+  });
+
+  it.each(['CFCA', 'RSA', 'rsa2', ''])('refuses signType %j with 130002, signed for the merchant, not counted', async (signType) => {
+    sandbox.resetStats();
+    // Signed over the envelope as sent, so only the signType itself can be the reason.
+    const called = await call('COMPLAINT_QUERY', { ...LAST_30_DAYS, limit: 1 }, { fields: { signType } });
+    expect(called.answer).toMatchObject({ success: false, errorCode: '130002', errorMsg: 'signType 参数校验失败', result: null });
+    expect(called.verified).toBe(true);
+    expect(sandbox.stats()['queryComplaints']).toBe(0);
   });
 
   it('answers 130006 for a wrong agent merchant number and accepts the right one', async () => {
@@ -404,6 +433,24 @@ describe('writes and files', () => {
     ]);
   });
 
+  it('accepts the third-party fields: actType on a reply, responseContent and responseImages on a completion', async () => {
+    const pending = await anyComplaintOf(first, 'PENDING');
+    const reply = (actType: unknown) =>
+      call('COMPLAINT_COMMIT_RESPONSE', { complaintId: pending.complaintId, responseContent: '您好', responseImages: [], actType });
+    expect((await reply('x')).answer).toMatchObject({ success: false, errorCode: '130002', errorMsg: 'actType 参数校验失败' });
+    expect((await reply(1.5)).answer.errorCode).toBe('130002');
+    expect((await reply(1)).result['respCode']).toBe('130000');
+    expect((await reply('2')).result['respCode']).toBe('130000');
+    const complete = (extra: Record<string, unknown>) => call('COMPLAINT_COMMIT_COMPLETE', { complaintId: pending.complaintId, ...extra });
+    expect((await complete({ responseContent: 'x'.repeat(201) })).answer.errorCode).toBe('130002');
+    expect((await complete({ responseContent: '已处理', responseImages: ['1', '2', '3', '4', '5'] })).answer.errorCode).toBe('130009');
+    expect((await complete({ responseContent: '已处理', responseImages: 'nope' })).answer.errorCode).toBe('130002');
+    expect((await complete({ responseContent: '已处理', responseImages: [] })).result['respCode']).toBe('130000');
+    expect((await call('COMPLAINT_QUERY', { complaintId: pending.complaintId, limit: 1 })).result['data']).toEqual([
+      expect.objectContaining({ complaintState: 'PROCESSED' }),
+    ]);
+  });
+
   it('completes once: a second completion is accepted and changes nothing', async () => {
     const open = await anyComplaintOf(first, 'PROCESSING');
     expect((await call('COMPLAINT_COMMIT_COMPLETE', { complaintId: open.complaintId })).result['respCode']).toBe('130000');
@@ -450,13 +497,17 @@ describe('control API', () => {
     expect(complaintId).toMatch(/^2009\d{23}$/);
     const found = await call('COMPLAINT_QUERY', { merchantTradeNo: 'HSQTEST0001', limit: 1 });
     expect(found.result['data']).toEqual([expect.objectContaining({ complaintId, amount: 4200, complaintState: 'PENDING' })]);
+    // Lookups by order number are counted apart, so a test can tell them from a scan of windows.
+    expect(sandbox.stats()['queryComplaintsByMerchantTradeNo']).toBe(1);
+    // Another merchant's order number finds nothing (no code: 130003 is about complaint ids).
+    expect((await call('COMPLAINT_QUERY', { merchantTradeNo: 'HSQTEST0001', limit: 1 }, { as: second })).result).toMatchObject({ totalSize: 0, data: [] });
     expect((await control('POST', `/sandbox/complaints/${complaintId}/user-messages`, { content: '还没退款' })).status).toBe(201);
     const history = (await call('COMPLAINT_QUERY_HISTORY', { complaintId, limit: 10 })).result['data'] as { operateType: string; operateDetails: string }[];
     expect(history.map((e) => e.operateType)).toEqual(['USER_CREATE_COMPLAINT', 'USER_RESPONSE']);
     expect((await control('POST', '/sandbox/complaints', { merchantNo: '814000999999' })).status).toBe(400);
     expect((await control('POST', '/sandbox/complaints/200000000000000000000000000/user-messages', {})).status).toBe(404);
 
-    expect((await control('GET', '/sandbox/stats')).json).toMatchObject({ queryComplaints: 1, queryHistory: 1 });
+    expect((await control('GET', '/sandbox/stats')).json).toMatchObject({ queryComplaints: 2, queryComplaintsByMerchantTradeNo: 2, queryHistory: 1 });
     expect((await control('POST', '/sandbox/reset')).status).toBe(204);
     expect((await control('GET', '/sandbox/stats')).json).toEqual({
       queryComplaints: 0,

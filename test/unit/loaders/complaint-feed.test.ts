@@ -61,6 +61,7 @@ describe('readComplaintFeed', () => {
       first: 4,
       matches: () => true,
       complaintId: null,
+      outTradeNo: null,
       encodeCursor: (cursor) => encodeFeedCursor(secret, cursor),
     };
     const perPage: number[] = [];
@@ -79,5 +80,66 @@ describe('readComplaintFeed', () => {
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => `c${98 - 2 * i}`));
     // At most the window being read and the next one (to know whether more exist), never all ten.
     expect(Math.max(...perPage)).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('readComplaintFeed by outTradeNo', () => {
+  it('asks a source that can look an order up instead of listing, merges it with a scanned source, and pages by keyset', async () => {
+    const looked = createFakeProvider({ provider: 'HUISHOUQIAN', merchantNo: '814000000002', limits: { maxWindowDays: 10, maxListPageSize: 5 } });
+    const scanned = createFakeProvider({ merchantNo: '1900000002', limits: { maxWindowDays: 10, maxListPageSize: 5 } });
+    const order = (outTradeNo: string) => ({ orders: [{ transactionId: null, outTradeNo, amount: 1 }] });
+    const at = (day: number) => `${addDays('2026-08-01', day)}T12:00:00+08:00`;
+    for (const [id, day, trade] of [
+      ['h1', 3, 'T1'],
+      ['h2', 9, 'T1'],
+      ['h3', 20, 'T1'],
+      ['h4', 90, 'T1'], // outside the range: the lookup ignores dates, the feed must not
+      ['h5', 5, 'T2'],
+    ] as const) {
+      looked.add(makeComplaint({ ...looked.merchant, complaintId: id }, at(day), order(trade)));
+    }
+    for (const [id, day, trade] of [
+      ['w1', 4, 'T1'],
+      ['w2', 12, 'T1'],
+      ['w3', 6, 'T2'],
+    ] as const) {
+      scanned.add(makeComplaint({ ...scanned.merchant, complaintId: id }, at(day), order(trade)));
+    }
+    let lookups = 0;
+    const findByOutTradeNo = async (outTradeNo: string) => {
+      lookups += 1;
+      // Unordered, as the contract allows.
+      return looked.complaints.filter((c) => c.orders.some((o) => o.outTradeNo === outTradeNo)).reverse();
+    };
+    const registry = createProviderRegistry([looked, scanned]);
+    const query: Omit<FeedQuery, 'after'> = {
+      sources: [
+        { merchant: looked.merchant, limits: looked.limits, findByOutTradeNo },
+        { merchant: scanned.merchant, limits: scanned.limits },
+      ],
+      range: { from: '2026-08-01', to: addDays('2026-08-01', 29) },
+      filterHash: 'h',
+      first: 2,
+      matches: (complaint) => complaint.orders.some((o) => o.outTradeNo === 'T1'),
+      complaintId: null,
+      outTradeNo: 'T1',
+      encodeCursor: (cursor) => encodeFeedCursor(secret, cursor),
+    };
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const loaders = createLoaders({ registry, cache: createCacheStore({ kind: 'memory' }) });
+      const result = await readComplaintFeed(loaders, { ...query, after: after === null ? null : decodeFeedCursor(secret, after) });
+      expect(result.failures).toEqual([]);
+      seen.push(...result.edges.map((edge) => edge.complaint.key.complaintId));
+      if (!result.hasNextPage) break;
+      after = result.edges.at(-1)!.cursor;
+    }
+    // Newest first across both sources, each once; h4 (out of range) and the T2 orders left out.
+    expect(seen).toEqual(['h3', 'w2', 'h2', 'w1', 'h1']);
+    // One lookup per page for the looked-up source, and it never listed.
+    expect(lookups).toBeGreaterThanOrEqual(2);
+    expect(looked.calls['listComplaints'] ?? 0).toBe(0);
+    expect(scanned.calls['listComplaints']).toBeGreaterThan(0);
   });
 });

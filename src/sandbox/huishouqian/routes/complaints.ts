@@ -14,7 +14,8 @@ export function createComplaintRoutes(context: RouteContext): Record<'queryCompl
       let matching = state.complaints.filter((c) => c.merchantNo === merchantNo);
       const byId = typeof business['complaintId'] === 'string' ? business['complaintId'] : undefined;
       const byTrade = typeof business['merchantTradeNo'] === 'string' ? business['merchantTradeNo'] : undefined;
-      if (byId !== undefined) matching = matching.filter((c) => c.complaintId === byId);
+      // By id, seed 003's codes: 130003 unknown, 130004 another merchant's (130010 an empty id).
+      if (byId !== undefined) matching = [state.find(merchantNo, byId)];
       if (byTrade !== undefined) matching = matching.filter((c) => c.merchantTradeNo === byTrade);
       if (byId === undefined && byTrade === undefined) {
         const begin = dateParam(business['beginDate'], 'beginDate');

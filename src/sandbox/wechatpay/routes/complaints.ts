@@ -82,6 +82,15 @@ function negotiationRecord(context: RouteContext, entry: HistoryEntry): Record<s
     image_list: publicUrls,
     ...(signed.length === 0 ? {} : { complaint_media_list: { media_type: byUser ? 'USER_COMPLAINT_IMAGE' : 'OPERATION_IMAGE', media_url: signed } }),
     ...(entry.normalMessage === undefined ? {} : { normal_message: entry.normalMessage }),
+    ...(entry.clickMessage === undefined ? {} : { click_message: entry.clickMessage }),
+    ...(entry.platformServiceReason === undefined
+      ? {}
+      : {
+          user_appy_platform_service_reason: entry.platformServiceReason.reason,
+          ...(entry.platformServiceReason.description === undefined
+            ? {}
+            : { user_appy_platform_service_reason_description: entry.platformServiceReason.description }),
+        }),
   };
 }
 

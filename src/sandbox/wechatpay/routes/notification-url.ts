@@ -1,4 +1,4 @@
-import { invalidRequest, notFound, paramError } from '../api-error.js';
+import { invalidRequest, notFound, paramError, SandboxApiError } from '../api-error.js';
 import { jsonBody, type Route, type RouteContext, type RouteRequest } from '../route.js';
 
 /** Endpoints 8–11: one complaint notification URL per calling mchid (spec 3.8). */
@@ -39,7 +39,17 @@ export function createNotificationUrlRoutes(context: RouteContext): Route[] {
       method: 'GET',
       path,
       handle(request) {
-        return { status: 200, json: { mchid: request.caller, url: current(request.caller) } };
+        const url = urls.get(request.caller);
+        if (url !== undefined) return { status: 200, json: { mchid: request.caller, url } };
+        // How "none registered" is answered is undocumented: the control API picks one (404 by default).
+        switch (context.state.noNotificationUrlAnswer) {
+          case 200:
+            return { status: 200, json: { mchid: request.caller, url: '' } };
+          case 400:
+            throw new SandboxApiError(400, 'RESOURCE_NOT_EXISTS', '未设置投诉通知回调地址');
+          default:
+            throw notFound('未设置投诉通知回调地址');
+        }
       },
     },
     {
