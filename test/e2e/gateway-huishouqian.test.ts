@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, beijingToday } from '../../src/domain/local-date.js';
+import { complaintGlobalId } from '../../src/schema/global-id.js';
 import { startGateway, type GatewayUnderTest } from '../helpers/start-gateway.js';
 import { startSandboxes, type Sandboxes } from '../helpers/start-sandboxes.js';
 
@@ -155,6 +156,26 @@ describe('the gateway over WeChat Pay and Huishouqian', () => {
     expect(await read({ ...RANGE, merchantIds: [target.merchant.id], outTradeNo, states: otherStates })).toEqual([]);
     expect((await read({ ...RANGE, merchantIds: [target.merchant.id], outTradeNo, states: [target.state] })).map((n) => n.id)).toEqual([target.id]);
     expect(await read({ from: addDays(today, -300), to: addDays(today, -200), merchantIds: [target.merchant.id], outTradeNo })).toEqual([]);
+  });
+
+  it('keeps a history page whose entry has a time in a format Huishouqian does not document: that entry shows the raw time', async () => {
+    const post = async (path: string, body: unknown): Promise<Record<string, string>> =>
+      (await (
+        await fetch(`${sandboxes.huishouqian.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      ).json()) as Record<string, string>;
+    const merchantNo = sandboxes.keys.huishouqian?.merchants[0]?.merchantNo ?? '';
+    const { complaintId = '' } = await post('/sandbox/complaints', { merchantNo });
+    await post(`/sandbox/complaints/${complaintId}/user-messages`, { content: '还没退款', operateTime: '2026/12/01 10:15' });
+    const { body } = await gateway.graphql<{
+      complaint: { negotiationHistory: { edges: { node: { operatedAt: string | null; operatedAtRaw: string; details: string | null } }[] } };
+    }>('query($id: ID!) { complaint(id: $id) { negotiationHistory(first: 10) { edges { node { operatedAt operatedAtRaw details } } } } }', {
+      id: complaintGlobalId({ provider: 'HUISHOUQIAN', merchantNo, complaintId }),
+    });
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data?.complaint.negotiationHistory.edges.map((edge) => edge.node) ?? [];
+    expect(nodes).toHaveLength(2);
+    expect(nodes[0]?.operatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
+    expect(nodes[1]).toEqual({ operatedAt: null, operatedAtRaw: '2026/12/01 10:15', details: '还没退款' });
   });
 
   it('answers what Huishouqian cannot do with UnsupportedError naming the capability', async () => {

@@ -85,7 +85,8 @@ export const historyResultSchema = z.object({
       z.object({
         logId: z.string(),
         operator: z.string().nullish(),
-        operateTime: z.string().regex(/^\d{14}$/),
+        // Any text: one entry in a format the doc does not promise must not fail the page (the adapter keeps it raw).
+        operateTime: z.string(),
         operateType: z.string(),
         operateDetails: z.string().nullish(),
         imageList: z.array(z.string()).nullish(),

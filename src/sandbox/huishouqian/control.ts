@@ -59,6 +59,6 @@ export function handleControl(context: ControlContext, method: string, path: str
   const match = /^\/sandbox\/complaints\/([^/]+)\/user-messages$/.exec(path);
   const complaint = match && method === 'POST' ? state.complaints.find((c) => c.complaintId === match[1]) : undefined;
   if (complaint === undefined) return { status: 404, json: { error: 'not found' } };
-  state.userMessage(complaint, string(body['content']) ?? '请尽快处理');
+  state.userMessage(complaint, string(body['content']) ?? '请尽快处理', string(body['operateTime']));
   return { status: 201, json: { complaintId: complaint.complaintId } };
 }

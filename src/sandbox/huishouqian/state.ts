@@ -145,14 +145,16 @@ export class SandboxState {
     return complaint;
   }
 
-  userMessage(complaint: SandboxComplaint, content: string): void {
-    this.#append(complaint, 'USER_RESPONSE', '投诉人', content);
+  /** `operateTime`: written as given instead of `yyyyMMddHHmmss` (clients must survive a format the doc does not promise). */
+  userMessage(complaint: SandboxComplaint, content: string, operateTime?: string): void {
+    this.#append(complaint, 'USER_RESPONSE', '投诉人', content, [], operateTime);
     complaint.incomingUserResponse = 1;
     this.#options.onAction(complaint, 'USER_RESPONSE');
   }
 
-  #append(complaint: SandboxComplaint, operateType: string, operator: string, details: string, images: string[] = []): void {
+  #append(complaint: SandboxComplaint, operateType: string, operator: string, details: string, images: string[] = [], operateTime?: string): void {
     const logId = `3002${complaint.complaintId.slice(4)}${String(complaint.history.length + 1).padStart(2, '0')}`;
-    complaint.history.push({ logId, operator, operateTime: beijingStamp(this.#options.clock.now()), operateType, operateDetails: details, imageList: images });
+    const time = operateTime ?? beijingStamp(this.#options.clock.now());
+    complaint.history.push({ logId, operator, operateTime: time, operateType, operateDetails: details, imageList: images });
   }
 }
