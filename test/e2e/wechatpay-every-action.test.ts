@@ -254,6 +254,25 @@ describe('every documented WeChat Pay action through the sandbox and the gateway
     }
   });
 
+  it('keeps record fields the model has no place for (WeChat may add keys at any time) in extras', async () => {
+    const { complaintId, id } = await fileComplaint({});
+    const logId = await event(complaintId, {
+      type: 'RECORD',
+      operate_type: 'PLATFORM_RESPONSE',
+      content: '平台已介入',
+      extra_fields: { future_field: { level: 2 } },
+    });
+    const { body } = await gateway.graphql<{ complaint: { negotiationHistory: { edges: { node: { logId: string; extras: unknown } }[] } } }>(
+      'query($id: ID!) { complaint(id: $id) { negotiationHistory(first: 10) { edges { node { logId extras } } } } }',
+      { id },
+    );
+    expect(body.errors).toBeUndefined();
+    const entries = body.data?.complaint.negotiationHistory.edges.map((edge) => edge.node) ?? [];
+    expect(entries.find((entry) => entry.logId === logId)?.extras).toEqual({ future_field: { level: 2 } });
+    // Known fields are mapped, not repeated in extras.
+    expect(entries.filter((entry) => entry.logId !== logId).every((entry) => JSON.stringify(entry.extras) === '{}')).toBe(true);
+  });
+
   it('seeds platform customer service: a reasoned request, a rich message, a click on it and the end of the help', async () => {
     // The seed is deterministic for the day, so the test can find the complaint the sandbox holds.
     const seeded = createSeed(Date.now()).complaints.find((complaint) => complaint.history.some((entry) => entry.operateType === 'USER_CLICK_RESPONSE'));

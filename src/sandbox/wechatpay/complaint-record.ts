@@ -15,6 +15,8 @@ export interface HistoryEntry {
   clickMessage?: { message_content: unknown; action_id: string; clicked_log_id: string };
   /** `user_appy_platform_service_reason(_description)` (sic): why the user asked the platform for help. */
   platformServiceReason?: { reason: string; description?: string };
+  /** Keys WeChat may add to a record at any time (spec 0): sent as they are, so clients show they keep them. */
+  extraFields?: Record<string, unknown>;
 }
 
 export interface ComplaintRecord {

@@ -95,7 +95,16 @@ function sandboxEvent(body: Record<string, unknown>): SandboxEvent {
       const operateType = optionalString(body, 'operate_type');
       if (operateType === undefined) throw paramError('RECORD needs operate_type');
       const operator = optionalString(body, 'operator');
-      return { type: 'RECORD', operateType, ...withContent, ...(operator === undefined ? {} : { operator }) };
+      // Keys a future WeChat may add to a record (spec 0: new keys may appear at any time).
+      const extra = body['extra_fields'];
+      if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) throw paramError('extra_fields must be an object');
+      return {
+        type: 'RECORD',
+        operateType,
+        ...withContent,
+        ...(operator === undefined ? {} : { operator }),
+        ...(extra === undefined ? {} : { extraFields: extra as Record<string, unknown> }),
+      };
     }
     default:
       return { type: type as 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'SELLER_REFUND' | 'REFUND_SUCCESS' };

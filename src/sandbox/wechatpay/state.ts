@@ -33,7 +33,7 @@ export type SandboxEvent =
   | { type: 'USER_CLICK'; clickedLogId?: string; actionId?: string; content?: string }
   | { type: 'USER_APPLY_PLATFORM_SERVICE'; reason?: string; description?: string }
   | { type: 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'SELLER_REFUND' | 'REFUND_SUCCESS' }
-  | { type: 'RECORD'; operateType: string; operator?: string; content?: string };
+  | { type: 'RECORD'; operateType: string; operator?: string; content?: string; extraFields?: Record<string, unknown> };
 
 export const SANDBOX_EVENT_TYPES = [
   'USER_RESPONSE',
@@ -413,6 +413,7 @@ export class SandboxState {
           operator: event.operator ?? defaultOperator(event.operateType),
           operateType: event.operateType,
           ...(event.content === undefined ? {} : { operateDetails: event.content }),
+          ...(event.extraFields === undefined ? {} : { extraFields: event.extraFields }),
           imageIds: [],
         });
       }

@@ -74,6 +74,7 @@ function negotiationRecord(context: RouteContext, entry: HistoryEntry): Record<s
   // (at most 4), minted afresh on every read; user images are only in complaint_media_list (spec 2.2).
   const publicUrls = byUser ? [] : entry.imageIds.slice(0, 4).map((id) => context.publicImageUrl(id));
   return {
+    ...entry.extraFields,
     log_id: entry.logId,
     operator: entry.operator,
     operate_time: beijingTime(entry.operateTime),
