@@ -41,6 +41,12 @@ export interface WechatPaySandboxOptions {
    * keyring among its many sandboxes: RSA key generation is the slow part of starting one); default fresh keys.
    */
   keyring?: WechatPaySandboxKeyring;
+  /**
+   * The account is migrating from platform certificates to the platform public key (spec 5.2): it
+   * has both, so an answer to a request that names no `Wechatpay-Serial` is signed with the newest
+   * certificate, and notifications come signed by either kind (alternately). Default false.
+   */
+  migrating?: boolean;
 }
 
 export interface WechatPaySandbox {
@@ -124,13 +130,18 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
   } = options;
   const keyring = options.keyring ?? (await createWechatPaySandboxKeyring(SANDBOX_MERCHANTS, keyMode, new Date(clock.now())));
   const certificates = createSandboxPlatformCertificates(keyring, clock);
-  // Certificate mode signs with the newest certificate in force, which a rotation replaces.
-  const defaultSigner = (): PlatformSigner => (keyMode === 'certificate' ? certificates.newestSigner() : undefined) ?? keyring.publicKeySigner;
+  const migrating = options.migrating ?? false;
+  // Certificate mode, and an account that still has certificates, sign with the newest certificate in
+  // force (a rotation replaces it).
+  const defaultSigner = (): PlatformSigner => (keyMode === 'certificate' || migrating ? certificates.newestSigner() : undefined) ?? keyring.publicKeySigner;
+  // During a migration a notification may come signed by either kind: alternate, so clients meet both.
+  let notificationCount = 0;
+  const notificationSigner = (): PlatformSigner => (migrating && notificationCount++ % 2 === 1 ? keyring.publicKeySigner : defaultSigner());
   const signerFor = (serial: string): PlatformSigner | undefined =>
     serial === keyring.publicKeySigner.serial ? keyring.publicKeySigner : certificates.signer(serial);
   let baseUrl = '';
 
-  const notifier = new Notifier({ clock, signer: defaultSigner, timeScale: notificationTimeScale, quirks: notificationQuirks });
+  const notifier = new Notifier({ clock, signer: notificationSigner, timeScale: notificationTimeScale, quirks: notificationQuirks });
   const state: SandboxState = new SandboxState({
     clock,
     merchants: SANDBOX_MERCHANTS,
