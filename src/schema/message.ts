@@ -146,7 +146,7 @@ const JumpMiniProgramActionInput = builder.inputType('JumpMiniProgramActionInput
   fields: (t) => ({
     appId: t.string({ required: true }),
     path: t.string(),
-    text: t.string(),
+    text: t.string({ description: "Kept for the gateway's own model; not sent to WeChat Pay, whose request has appid and path only (seed 002)." }),
     actionId: t.string(),
   }),
 });

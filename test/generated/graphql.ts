@@ -106,6 +106,7 @@ export type JumpMiniProgramActionInput = {
   actionId?: string | null | undefined;
   appId: string;
   path?: string | null | undefined;
+  /** Kept for the gateway's own model; not sent to WeChat Pay, whose request has appid and path only (seed 002). */
   text?: string | null | undefined;
 };
 

@@ -104,10 +104,10 @@ function actionToWire(action: ClickAction): WireClickAction {
     case 'JUMP_MINI_PROGRAM':
       return {
         action_type: 'ACTION_TYPE_JUMP_MINI_PROGRAM',
+        // The request model (seed 002) has appid and path only: `text` appears in history answers.
         mini_program_jump_info: {
           appid: action.appId,
           ...(action.path === null ? {} : { path: action.path }),
-          ...(action.text === null ? {} : { text: action.text }),
         },
         ...id,
       };
