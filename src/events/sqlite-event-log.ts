@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
 import type { MerchantKey } from '../domain/complaint-key.js';
 import type { ComplaintEvent } from '../domain/events.js';
@@ -108,10 +110,14 @@ export interface SqliteEventLogConfig {
 export async function createSqliteEventLog(config: SqliteEventLogConfig) {
   const { path, busyTimeoutMs = 5000 } = config;
   let db: sqlite3.Database;
+  // Its folder is made on the way (a fresh deployment's data directory); the path is no secret and
+  // is what an operator needs to see when it cannot be.
   try {
+    await mkdir(dirname(path), { recursive: true });
     db = await openDatabase(path);
   } catch (error) {
-    throw new EventLogError('The SQLite event log could not be opened', { cause: error });
+    const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
+    throw new EventLogError(`The SQLite event log could not be opened at ${path}${code}`, { cause: error });
   }
   try {
     db.configure('busyTimeout', busyTimeoutMs);

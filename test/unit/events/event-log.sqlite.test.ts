@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
@@ -53,6 +53,18 @@ describe('SQLite event log', () => {
     await log.append([event('l2')]);
     expect((await log.list({ first: 10 })).entries.map((e) => e.event.notificationId)).toEqual(['l2']);
     await log.close();
+  });
+
+  it('makes the folder of a new event log, and names the path when it cannot open one', async () => {
+    const nested = join(dir, 'data', 'gateway', 'events.sqlite');
+    const log = await createEventLog({ store: 'sqlite', path: nested });
+    await log.close();
+    expect((await stat(nested)).isFile()).toBe(true);
+    // A folder that cannot be made: a plain file stands where it should be.
+    const blocker = join(dir, 'blocker');
+    await writeFile(blocker, 'x');
+    const error = await createEventLog({ store: 'sqlite', path: join(blocker, 'events.sqlite') }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'EVENT_LOG_UNAVAILABLE', message: expect.stringContaining(join(blocker, 'events.sqlite')) });
   });
 
   it('fails to open a directory or a file that is not a database with EventLogError', async () => {
