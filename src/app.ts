@@ -2,11 +2,14 @@ import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { invalidateComplaint } from './cache/invalidation.js';
-import { createCacheStore, type CacheStore } from './cache/store.js';
+import type { CacheStore } from './cache/store.js';
+import { openCacheStore } from './cache/open-cache-store.js';
 import type { GatewayConfig } from './config/gateway-config.js';
+import { createPiiCipher } from './crypto/pii-cipher.js';
 import { complaintKeyToString, merchantKeyToString } from './domain/complaint-key.js';
 import type { ComplaintEvent } from './domain/events.js';
 import { createEventLog, type EventLog } from './events/event-log.js';
+import { schedulePruning } from './events/prune-schedule.js';
 import { createBudgetStore } from './providers/http/budget-store.js';
 import type { Clock } from './providers/http/clock.js';
 import type { ProviderDeps, ProviderModuleInfo } from './providers/provider-module.js';
@@ -16,8 +19,13 @@ import { createAccessTokens } from './server/auth/access-tokens.js';
 import { SANDBOX_ADMIN_TOKEN } from './server/auth/demo-tokens.js';
 import { createGateway } from './server/gateway.js';
 import { createGraphiQLOptions, createOfflineGraphiQLRenderer, loadExampleTabs } from './server/graphiql.js';
-import { createReadinessCheck, useReadyz, type Upstream } from './server/health.js';
+import { createCredentialsMonitor, type MonitoredAccount } from './server/credentials-monitor.js';
+import { createReadinessCheck, useReadyz } from './server/health.js';
 import { createHttpHandler } from './server/http.js';
+import { createGatewayMetrics, type NotificationResult } from './observability/metrics.js';
+import { metricsAuthorization } from './observability/metrics-authorization.js';
+import { currentRequestScope } from './observability/request-scope.js';
+import { timeAppends } from './observability/timed-event-log.js';
 import type { Logger } from './server/logger.js';
 import { createMediaHandler } from './server/media.js';
 import { loadPersistedOperations } from './server/persisted-operations.js';
@@ -30,6 +38,8 @@ export interface AppOptions {
   clock?: Clock;
   /** An event log opened by the caller (which hands it over: `close()` closes it); default: from config.eventLog. */
   eventLog?: EventLog;
+  /** How often each account's credentials are checked for /readyz, and how long a check may take; default 60 s and 10 s (tests shorten them). */
+  credentialsCheck?: { intervalMs?: number; timeoutMs?: number };
 }
 
 /** Everything `npm start` and the end-to-end tests run, assembled from one config; no listening. */
@@ -50,7 +60,7 @@ function buildProviders(config: GatewayConfig, deps: ProviderDeps) {
   // Merchant → the webhook that hears its provider account.
   const webhookAccounts = new Map<string, { slug: string; account: string }>();
   const receivers = new Map<string, { module: ProviderModuleInfo; byAccount: Map<string, NotificationReceiver> }>();
-  const upstreams: Upstream[] = [];
+  const credentialChecks: MonitoredAccount[] = [];
   const closers: (() => Promise<void>)[] = [];
   for (const configured of config.providers) {
     const { module, settings } = configured;
@@ -60,37 +70,63 @@ function buildProviders(config: GatewayConfig, deps: ProviderDeps) {
     const webhook = receivers.get(module.slug) ?? { module, byAccount: new Map<string, NotificationReceiver>() };
     webhook.byAccount.set(settings.account, built.notifications);
     receivers.set(module.slug, webhook);
-    upstreams.push({ name: module.name, baseUrl: settings.baseUrl });
+    credentialChecks.push({ id: `${module.slug}/${settings.account}`, check: () => built.checkCredentials() });
     if (built.close !== undefined) closers.push(() => built.close?.() ?? Promise.resolve());
   }
-  return { providers, webhookAccounts, receivers, upstreams, closers };
+  return { providers, webhookAccounts, receivers, credentialChecks, closers };
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger, clock } = options;
+  const metrics = createGatewayMetrics();
   // Provider budgets live where the cache does: instances sharing a Redis share one budget per account.
   const budgetStore = await createBudgetStore({
     ...(config.cache.kind === 'redis' ? { kind: 'redis', url: config.cache.url, keyPrefix: `${config.cache.keyPrefix}provider-budget` } : { kind: 'memory' }),
-    onError: (error) => {
-      logger.warn({ errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'provider budget store failure: counting per process');
+    onAvailability: (available) => {
+      if (available) logger.info('provider budget store answers again: budgets shared across instances');
+      else logger.warn('provider budget store unavailable: each instance counts a share of each budget on its own');
     },
   });
-  const { providers, webhookAccounts, receivers, upstreams, closers } = buildProviders(config, {
+  const mediaTokenSecret: KeyObject = config.mediaTokenSecret ?? createSecretKey(randomBytes(32));
+  // Without its own key, one derived from the media secret (per process when that is too: README "Personal data at rest").
+  const pii = createPiiCipher(config.piiEncryptionKey ?? mediaTokenSecret);
+  const { providers, webhookAccounts, receivers, credentialChecks, closers } = buildProviders(config, {
     budgetStore,
+    pii,
     ...(clock === undefined ? {} : { clock }),
+    onQuotaRemaining: (account, endpoint, remaining) => metrics.quotaRemaining(account, endpoint, remaining),
+    onUpstreamCall: (call) => {
+      metrics.upstreamRequest(call);
+      const scope = currentRequestScope();
+      if (scope !== undefined) scope.upstreamCalls += 1;
+    },
     onBackgroundError: (what, error) => {
       logger.warn({ what, errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'provider background work failed');
     },
   });
   const registry = createProviderRegistry(providers);
-  const cache = createCacheStore({
-    ...config.cache,
-    onError: (error, operation) => {
-      logger.warn({ operation, errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'cache store failure');
+  const cache = await openCacheStore(config.cache, logger);
+  const eventLog = options.eventLog ?? (await createEventLog(config.eventLog, { onWarning: (message) => logger.warn(message) }));
+  // Retention: the clock that stamps receivedAt decides what is old.
+  const pruning = schedulePruning(eventLog, {
+    now: () => clock?.now() ?? Date.now(),
+    onPruned: (removed) => {
+      if (removed > 0) logger.info({ removed }, 'event log pruned');
+    },
+    onError: (error) => {
+      logger.warn({ errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'event log pruning failed');
     },
   });
-  const eventLog = options.eventLog ?? (await createEventLog(config.eventLog));
-  const mediaTokenSecret: KeyObject = config.mediaTokenSecret ?? createSecretKey(randomBytes(32));
+
+  // At start and then periodically; /readyz reads the latest states and never calls a provider itself.
+  const credentials = createCredentialsMonitor({
+    accounts: credentialChecks,
+    ...options.credentialsCheck,
+    onChange: (account, current, previous) => {
+      if (current.state === 'failing') logger.warn({ account, reason: current.reason }, 'provider account credentials check failing');
+      else if (previous.state === 'failing') logger.info({ account }, 'provider account credentials check ok again');
+    },
+  });
 
   // Sandbox mode preloads the demo admin token, so the example operations run as they stand.
   const headers = config.source.kind === 'sandbox' ? { Authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}` } : undefined;
@@ -104,6 +140,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     eventLog,
     logger,
     mediaTokenSecret,
+    metrics,
     ...(clock === undefined ? {} : { clock }),
     options: {
       mediaUrlBase: (token) => `/media/${token}`,
@@ -112,6 +149,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       introspection: config.server.introspection,
       limits: config.server.limits,
       responseCacheTtlMs: config.server.responseCacheTtlMs,
+      tokenRateLimits: {
+        limits: new Map(
+          config.auth.tokens.flatMap((token) => (typeof token.requestsPerMinute === 'number' ? [[token.name, token.requestsPerMinute] as const] : [])),
+        ),
+        store: budgetStore,
+      },
+      corsOrigins: config.server.cors.origins,
       persistedOperations:
         config.server.persistedOperations.mode === 'off'
           ? null
@@ -121,7 +165,7 @@ export async function createApp(options: AppOptions): Promise<App> {
             },
       graphiql,
       renderGraphiQL: createOfflineGraphiQLRenderer(),
-      plugins: [useReadyz(createReadinessCheck({ cache, upstreams }))],
+      plugins: [useReadyz(createReadinessCheck({ cache, eventLog, credentials }))],
     },
   });
 
@@ -134,8 +178,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     await Promise.all([...keys.values()].map((key) => invalidateComplaint(cache, key)));
   };
   const webhookOptions = {
-    eventLog,
+    eventLog: timeAppends(eventLog, (seconds) => metrics.eventLogAppend(seconds)),
     onAccepted,
+    onResult: (provider: string, result: NotificationResult) => metrics.notification(provider, result),
     logger,
     maxBodyBytes: config.server.maxWebhookBodyBytes,
     ...(clock === undefined ? {} : { clock }),
@@ -150,6 +195,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxGraphqlBodyBytes: { json: config.server.maxRequestBodyBytes, multipart: config.server.maxUploadBodyBytes },
     media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, cache, logger, ...(clock === undefined ? {} : { clock }) }),
     logger,
+    metrics: config.server.metrics.enabled ? { registry: metrics.registry, authorize: metricsAuthorization(config.server.metrics.tokenSha256) } : null,
+    gatewayMetrics: metrics,
   });
 
   return {
@@ -158,6 +205,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     cache,
     eventLog,
     async close() {
+      credentials.close();
+      pruning.stop();
       await Promise.allSettled([eventLog.close(), cache.close(), budgetStore.close(), ...closers.map((close) => close())]);
     },
   };

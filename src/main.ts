@@ -14,7 +14,10 @@ import { createLogger } from './server/logger.js';
  * The only module that listens, handles signals or exits.
  */
 
-const GRACEFUL_CLOSE_MS = 10_000;
+/** Requests in flight get this long after a signal; then their connections are closed. */
+const GRACEFUL_CLOSE_MS = 7_000;
+/** The whole shutdown, whatever the stores do: process managers wait ~10 s before SIGKILL. */
+const SHUTDOWN_DEADLINE_MS = 9_500;
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -45,7 +48,11 @@ async function main(): Promise<void> {
   const shownHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
   const gatewayUrl = `http://${address.family === 'IPv6' && shownHost !== '127.0.0.1' ? `[${shownHost}]` : shownHost}:${address.port}`;
   if (sandboxes !== null && config.server.publicBaseUrl === null) config = { ...config, server: { ...config.server, publicBaseUrl: gatewayUrl } };
-  const app: App = await createApp({ config, logger });
+  // Sandbox mode's close also removes its temporary event log: a start that fails here leaves none behind.
+  const app: App = await createApp({ config, logger }).catch(async (error: unknown) => {
+    await sandboxes?.close();
+    throw error;
+  });
   listener = app.listener;
 
   const lines = [`complaint-gateway listening on ${gatewayUrl}`];
@@ -76,6 +83,12 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), GRACEFUL_CLOSE_MS);
     force.unref();
+    // A store that does not answer (a blackholed Redis or PostgreSQL) must not hold the exit.
+    setTimeout(() => {
+      logger.error({ signal }, 'shutdown deadline reached: exiting without waiting for the stores');
+      logger.flush();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     server.close(() => {
       void (async () => {
         await app.close();

@@ -33,7 +33,7 @@ export async function readGenerations(cache: CacheStore, keys: readonly string[]
   );
 }
 
-/** Throws CacheStoreError: a bump that did not happen would leave stale pages reachable. */
+/** Never lost (kept and replayed when the store fails): a bump that did not happen would leave stale pages reachable. */
 export async function bumpGeneration(cache: CacheStore, key: string): Promise<void> {
-  await cache.setOrThrow(key, newGeneration(), CACHE_TTL_MS.generation);
+  await cache.setEviction(key, newGeneration(), CACHE_TTL_MS.generation);
 }

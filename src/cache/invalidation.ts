@@ -6,8 +6,9 @@ import type { CacheStore } from './store.js';
 
 /**
  * What each write evicts. Mutations and notifications both land here, so "a read after a write
- * never shows the old state" is decided in one file. Every function throws CacheStoreError when the
- * store fails: the caller must not report success over a cache that still holds the old state.
+ * never shows the old state" is decided in one file. None of them fails: an eviction the store
+ * cannot take is kept and replayed before the store is read again (store.ts), so a write that
+ * reached the provider is reported as done even during a cache outage.
  */
 
 /**

@@ -17,6 +17,8 @@ export interface ResponseCacheOptions {
   merchantsOf: (request: Request) => readonly MerchantKey[];
   /** Every configured merchant: what the plugin's own `invalidate` drops (unused: invalidateViaMutation is off). */
   merchants: readonly MerchantKey[];
+  /** Each lookup of a whole response, found or not (metrics and the access log). */
+  onLookup?: (hit: boolean) => void;
 }
 
 export interface ResponseCacheParts {
@@ -34,10 +36,14 @@ export interface ResponseCacheParts {
  * while an invalidation happened is stored under a dead key, where nobody reads it.
  */
 export function createResponseCache(store: CacheStore, options: ResponseCacheOptions): ResponseCacheParts {
-  const { secret, merchantsOf, merchants } = options;
+  const { secret, merchantsOf, merchants, onLookup } = options;
   return {
     cache: {
-      get: (key) => store.get<ExecutionResult<Record<string, unknown>>>(cacheKeys.response(key)),
+      get: async (key) => {
+        const found = await store.get<ExecutionResult<Record<string, unknown>>>(cacheKeys.response(key));
+        onLookup?.(found !== undefined);
+        return found;
+      },
       set: (key, result, _entities, ttl) => store.set(cacheKeys.response(key), result, ttl),
       invalidate: () => invalidateResponses(store, merchants),
     },
@@ -56,7 +62,7 @@ export function createResponseCache(store: CacheStore, options: ResponseCacheOpt
   };
 }
 
-/** The cached responses that may show these merchants, on every instance sharing the store. Throws CacheStoreError. */
+/** The cached responses that may show these merchants, on every instance sharing the store (kept and replayed when the store fails). */
 export async function invalidateResponses(store: CacheStore, merchants: readonly MerchantKey[]): Promise<void> {
   await Promise.all(merchants.map((merchant) => bumpGeneration(store, cacheKeys.responseGeneration(merchant))));
 }

@@ -6,16 +6,19 @@ import { z } from 'zod';
 import type { CacheStoreConfig } from '../cache/store.js';
 import { SCOPES, type MerchantGrant } from '../domain/access.js';
 import { PROVIDERS } from '../domain/complaint-key.js';
+import { parseOriginPattern } from '../domain/origin-pattern.js';
 import { publicBaseUrlProblem } from '../domain/webhook-url.js';
 import type { EventLogConfig } from '../events/event-log.js';
 import { PROVIDER_MODULES } from '../providers/modules.js';
 import type { ConfiguredAccount, RegisteredModule } from '../providers/provider-module.js';
-import type { AccessTokenConfig } from '../server/auth/access-tokens.js';
+import { hashAccessToken, type AccessTokenConfig } from '../server/auth/access-tokens.js';
+import { LOOPBACK_ORIGINS } from '../server/cors.js';
 import { LOG_LEVELS, type LogLevel } from '../server/logger.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../server/plugins/use-request-limits.js';
-import { ConfigError, describeIssue, missingIsRequired } from './config-error.js';
-import { cacheInput, eventLogInput, resolveCache, resolveEventLog } from './stores.js';
+import { ConfigError, configIssueMessage, describeIssue } from './config-error.js';
+import { cacheInput, eventLogInput, resolveCache, resolveEventLog, resolveEventLogRetentionMs, retentionDaysEnv } from './stores.js';
 import { createSecretResolver, errorCode, secretSource, type Environment, type SecretResolver, type SecretSource } from './secrets.js';
+import { validParts } from './valid-parts.js';
 
 /**
  * The gateway's configuration: one JSON file (optional) plus environment variables, validated here.
@@ -60,6 +63,8 @@ const accessToken = z.strictObject({
   sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the hex SHA-256 of the token, never the token itself'),
   scopes: z.array(z.enum(SCOPES)).min(1, `must grant at least one of ${SCOPES.join(', ')}`),
   merchants: z.union([z.literal('*'), z.array(merchantGrant).min(1)], { error: 'must be "*" or a list of merchants' }),
+  /** GraphQL requests per minute for this token, across instances sharing Redis; none: unlimited. */
+  requestsPerMinute: z.int().min(1).max(1_000_000).optional(),
 });
 
 const PORT_RANGE = 'must be a port number (0-65535)';
@@ -107,6 +112,16 @@ const configInput = z.strictObject({
         .optional(),
       /** `accept`: operations may also be sent by hash; `only`: nothing else is accepted. */
       persistedOperations: z.strictObject({ mode: z.enum(['off', 'accept', 'only']), file: z.string().min(1).optional() }).optional(),
+      /** Browser origins allowed to call /graphql; default none (sandbox mode: localhost on any port). */
+      cors: z
+        .strictObject({
+          origins: z.array(
+            z.string().refine((origin) => parseOriginPattern(origin) !== null, 'must be http(s)://host[:port] (*. for any subdomain, :* for any port)'),
+          ),
+        })
+        .optional(),
+      /** Prometheus `/metrics`: off by default with a config file, on in sandbox mode; `token`: its own bearer token. */
+      metrics: z.strictObject({ enabled: z.boolean().optional(), token: secretSource.optional() }).optional(),
     })
     .default({}),
   logLevel: z.enum(LOG_LEVELS).optional(),
@@ -116,6 +131,12 @@ const configInput = z.strictObject({
     .strictObject({
       /** HMAC key of /media/ tokens; instances behind one load balancer must share it. */
       tokenSecret: secretSource.optional(),
+    })
+    .default({}),
+  pii: z
+    .strictObject({
+      /** Seals payer phones and openids in the caches; instances sharing a cache must share it. */
+      encryptionKey: secretSource.optional(),
     })
     .default({}),
   cache: cacheInput.optional(),
@@ -136,10 +157,14 @@ const envInput = z.object({
   CACHE_STORE: z.enum(['memory', 'sqlite', 'redis']).optional(),
   CACHE_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().min(1).optional(),
-  EVENT_LOG_STORE: z.enum(['sqlite', 'redis']).optional(),
+  EVENT_LOG_STORE: z.enum(['sqlite', 'redis', 'postgres']).optional(),
   EVENT_LOG_PATH: z.string().min(1).optional(),
+  EVENT_LOG_RETENTION_DAYS: retentionDaysEnv.optional(),
+  EVENT_LOG_URL: z.string().min(1).optional(),
+  DATABASE_URL: z.string().min(1).optional(),
   SANDBOX_KEYS_FILE: z.string().min(1).optional(),
   MEDIA_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PII_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   PUBLIC_BASE_URL: z.string().min(1).optional(),
 });
 
@@ -165,6 +190,10 @@ export interface GatewayConfig {
     publicBaseUrl: string | null;
     limits: RequestLimits;
     persistedOperations: { mode: 'off' | 'accept' | 'only'; file: string | null };
+    /** Origin patterns browsers may call /graphql from; none: no cross-origin access. */
+    cors: { origins: readonly string[] };
+    /** `/metrics`; `tokenSha256`: the SHA-256 of the bearer token a scraper must send, null: none needed. */
+    metrics: { enabled: boolean; tokenSha256: string | null };
   };
   logLevel: LogLevel;
   auth: { tokens: AccessTokenConfig[] };
@@ -173,6 +202,8 @@ export interface GatewayConfig {
   sandboxKeysFile: string;
   /** Null: a random key per process (media URLs then work only on the instance that issued them). */
   mediaTokenSecret: KeyObject | null;
+  /** The secret payer phones and openids are sealed with (pii-cipher.ts); null: derived from the media secret. */
+  piiEncryptionKey: KeyObject | null;
   /** Every configured provider account, with the module that builds it (accountsOf() reads one module's). */
   providers: ConfiguredAccount[];
 }
@@ -221,7 +252,13 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
   try {
     input = JSON.parse(text);
   } catch {
-    throw new ConfigError([`${path}: is not valid JSON`]);
+    // The environment is still checked, so that one pass names every problem.
+    const problems = [`${path}: is not valid JSON`];
+    await resolveConfig({}, { kind: 'file', path }, { baseDir: dirname(resolve(path)), ...options }).catch((error: unknown) => {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    });
+    throw new ConfigError(problems);
   }
   return resolveConfig(input, { kind: 'file', path }, { baseDir: dirname(resolve(path)), ...options });
 }
@@ -229,8 +266,8 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
 /** Validates a config object (file contents or `configFromSandboxKeys`), applies env and defaults, loads keys. */
 export async function resolveConfig(input: unknown, source: GatewayConfig['source'], options: LoadConfigOptions = {}): Promise<GatewayConfig> {
   const { env = process.env, baseDir = process.cwd(), modules = PROVIDER_MODULES } = options;
-  const file = configInput.safeParse(input, { error: missingIsRequired });
-  const environment = envInput.safeParse(env, { error: missingIsRequired });
+  const file = configInput.safeParse(input, { error: configIssueMessage });
+  const environment = envInput.safeParse(env, { error: configIssueMessage });
   const resolver = createSecretResolver(env, baseDir);
   // The accounts are each module's to validate: done even when the rest failed, so one pass names every bad key.
   const providers = await resolveProviders(providerInputs(input), modules, resolver);
@@ -238,21 +275,26 @@ export async function resolveConfig(input: unknown, source: GatewayConfig['sourc
     ...(file.success ? [] : file.error.issues.map((issue) => describeIssue(issue.path, issue.message))),
     ...(environment.success ? [] : environment.error.issues.map((issue) => describeIssue(issue.path, issue.message, 'env '))),
   ];
-  if (!file.success || !environment.success) throw new ConfigError([...problems, ...resolver.problems]);
-  const parsed = file.data;
-  const vars = environment.data;
+  // A bad key stops the start but not the checks below: they run on what is valid (defaults for the
+  // rest), so one pass names every problem.
+  const parsed = file.success ? file.data : configInput.parse(validParts(configInput, input) ?? {});
+  const vars = environment.success ? environment.data : envInput.parse(validParts(envInput, env) ?? {});
 
   const redisUrl = vars.REDIS_URL;
   const cache = resolveCache(parsed.cache, vars, redisUrl, baseDir, resolver.problems);
   // Sandbox data is reseeded on every start with the same notification ids: a feed kept across runs
   // would take the new run's notifications for redeliveries, so sandbox mode gets a fresh file.
-  const defaultEventLogPath =
-    source.kind === 'sandbox' ? join(tmpdir(), `complaint-gateway-sandbox-${process.pid}-events.sqlite`) : CONFIG_DEFAULTS.eventLogPath;
-  const eventLog = resolveEventLog(parsed.eventLog, vars, redisUrl, baseDir, resolver.problems, defaultEventLogPath);
-  const mediaTokenSecret = await resolveMediaSecret(vars.MEDIA_TOKEN_SECRET ?? parsed.media.tokenSecret, resolver);
+  const defaultEventLogPath = source.kind === 'sandbox' ? sandboxEventLogPath() : CONFIG_DEFAULTS.eventLogPath;
+  const eventLog: EventLogConfig = {
+    ...resolveEventLog(parsed.eventLog, vars, redisUrl, baseDir, resolver.problems, defaultEventLogPath),
+    retentionMs: resolveEventLogRetentionMs(parsed.eventLog, vars),
+  };
+  const mediaTokenSecret = await resolveSecretKey(vars.MEDIA_TOKEN_SECRET ?? parsed.media.tokenSecret, 'media.tokenSecret', resolver);
+  const piiEncryptionKey = await resolveSecretKey(vars.PII_ENCRYPTION_KEY ?? parsed.pii.encryptionKey, 'pii.encryptionKey', resolver);
   const port = vars.PORT ?? parsed.server.port ?? CONFIG_DEFAULTS.port;
   const publicBaseUrl = resolvePublicBaseUrl(vars.PUBLIC_BASE_URL, parsed.server.publicBaseUrl, source, port, resolver.problems);
-  if (resolver.problems.length > 0) throw new ConfigError(resolver.problems);
+  const metricsToken = parsed.server.metrics?.token === undefined ? undefined : await resolver.text(parsed.server.metrics.token, 'server.metrics.token');
+  if (problems.length > 0 || resolver.problems.length > 0) throw new ConfigError([...problems, ...resolver.problems]);
 
   return {
     source,
@@ -279,6 +321,11 @@ export async function resolveConfig(input: unknown, source: GatewayConfig['sourc
         mode: parsed.server.persistedOperations?.mode ?? 'off',
         file: parsed.server.persistedOperations?.file === undefined ? null : resolve(baseDir, parsed.server.persistedOperations.file),
       },
+      cors: { origins: parsed.server.cors?.origins ?? (source.kind === 'sandbox' ? LOOPBACK_ORIGINS : []) },
+      metrics: {
+        enabled: parsed.server.metrics?.enabled ?? source.kind === 'sandbox',
+        tokenSha256: metricsToken === undefined ? null : hashAccessToken(metricsToken.trim()),
+      },
     },
     logLevel: vars.LOG_LEVEL ?? parsed.logLevel ?? CONFIG_DEFAULTS.logLevel,
     auth: { tokens: parsed.auth.tokens.map(resolveAccessToken) },
@@ -286,8 +333,14 @@ export async function resolveConfig(input: unknown, source: GatewayConfig['sourc
     eventLog,
     sandboxKeysFile: resolve(baseDir, vars.SANDBOX_KEYS_FILE ?? CONFIG_DEFAULTS.sandboxKeysFile),
     mediaTokenSecret,
+    piiEncryptionKey,
     providers,
   };
+}
+
+/** Sandbox mode's event log when none is configured: this process's own, removed when sandbox mode closes. */
+export function sandboxEventLogPath(): string {
+  return join(tmpdir(), `complaint-gateway-sandbox-${process.pid}-events.sqlite`);
 }
 
 function resolveAccessToken(token: z.infer<typeof accessToken>): AccessTokenConfig {
@@ -299,7 +352,13 @@ function resolveAccessToken(token: z.infer<typeof accessToken>): AccessTokenConf
           const provider = PROVIDERS.find((name) => name === first);
           return second === undefined || provider === undefined ? { merchantNo: first } : { provider, merchantNo: second };
         });
-  return { name: token.name, sha256: token.sha256.toLowerCase(), scopes: [...new Set(token.scopes)], merchants };
+  return {
+    name: token.name,
+    sha256: token.sha256.toLowerCase(),
+    scopes: [...new Set(token.scopes)],
+    merchants,
+    requestsPerMinute: token.requestsPerMinute ?? null,
+  };
 }
 
 /**
@@ -323,12 +382,13 @@ function resolvePublicBaseUrl(
   return new URL(value).href.replace(/\/+$/, '');
 }
 
-async function resolveMediaSecret(source: SecretSource | undefined, resolver: SecretResolver): Promise<KeyObject | null> {
+/** A shared secret of at least 32 characters (`key` names it in problems); null when none is configured. */
+async function resolveSecretKey(source: SecretSource | undefined, key: string, resolver: SecretResolver): Promise<KeyObject | null> {
   if (source === undefined) return null;
-  const text = await resolver.text(source, 'media.tokenSecret');
+  const text = await resolver.text(source, key);
   if (text === undefined) return null;
   if (text.trim().length < 32) {
-    resolver.problems.push('media.tokenSecret: must be at least 32 characters');
+    resolver.problems.push(`${key}: must be at least 32 characters`);
     return null;
   }
   return createSecretKey(Buffer.from(text.trim(), 'utf8'));

@@ -1,7 +1,7 @@
 import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 
 /** What a derived key is for; one label per use, so no MAC made for one use verifies for another. */
-export type SecretPurpose = 'complaints-cursor' | 'events-cursor' | 'response-cache' | 'idempotency';
+export type SecretPurpose = 'complaints-cursor' | 'events-cursor' | 'response-cache' | 'idempotency' | 'pii-encryption';
 
 /**
  * A key for one purpose from the gateway's one shared secret (HKDF-SHA256). Instances configured

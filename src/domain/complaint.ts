@@ -32,10 +32,20 @@ export interface ComplaintMedia {
 }
 
 /**
- * The payer's phone as the provider gave it. WeChat encrypts it for the merchant (RSA-OAEP), so the
- * gateway keeps the ciphertext (also in caches) and decrypts only for callers allowed to see it.
+ * Personal data sealed by the adapter with the gateway's own key (src/crypto/pii-cipher.ts) as it
+ * maps the provider's answer: complaints are cached (Redis, SQLite), and what is cached is never clear text.
  */
-export type PayerPhone = { kind: 'ENCRYPTED'; ciphertext: string } | { kind: 'PLAIN'; value: string };
+export interface SealedPii {
+  kind: 'SEALED';
+  sealed: string;
+}
+
+/**
+ * The payer's phone, never in clear. WeChat encrypts it for the merchant (RSA-OAEP): the gateway
+ * keeps that ciphertext. Huishouqian sends it in clear: the adapter seals it. Either is opened only
+ * for callers allowed to see it (`revealPayerPhone`).
+ */
+export type PayerPhone = { kind: 'ENCRYPTED'; ciphertext: string } | SealedPii;
 
 export interface Complaint {
   key: ComplaintKey;
@@ -51,7 +61,8 @@ export interface Complaint {
   applyRefundAmount: Fen | null;
   needImmediateService: boolean;
   inPlatformService: boolean | null;
-  payerOpenid: string | null;
+  /** Sealed like the phone: it identifies the payer. */
+  payerOpenid: SealedPii | null;
   payerPhone: PayerPhone | null;
   orders: ComplaintOrder[];
   media: ComplaintMedia[];

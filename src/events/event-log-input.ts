@@ -29,6 +29,8 @@ export function checkEvents(events: readonly ComplaintEvent[]): void {
     checkText(event.actionType, 'actionType', MAX_TEXT_LENGTH);
     checkText(event.providerTime, 'providerTime', MAX_TEXT_LENGTH, true);
     checkText(event.receivedAt, 'receivedAt', MAX_TEXT_LENGTH);
+    // Retention reads it (event-log-retention.ts): an entry whose time cannot be read would never be pruned.
+    if (Number.isNaN(Date.parse(event.receivedAt))) throw new ValidationError('receivedAt must be an ISO 8601 date-time', 'receivedAt');
   }
 }
 

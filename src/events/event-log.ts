@@ -1,5 +1,6 @@
 import type { ComplaintEvent } from '../domain/events.js';
 import type { AppendResult, EventPage, ListEventsQuery } from './event-log-entry.js';
+import { createPostgresEventLog, type PostgresEventLogConfig } from './postgres-event-log.js';
 import { createRedisEventLog, type RedisEventLogConfig } from './redis-event-log.js';
 import { createSqliteEventLog, type SqliteEventLogConfig } from './sqlite-event-log.js';
 
@@ -14,20 +15,40 @@ import { createSqliteEventLog, type SqliteEventLogConfig } from './sqlite-event-
 export interface EventLog {
   /** Rejects with ValidationError for a malformed event (nothing stored) or EventLogError when the store fails. */
   append(events: readonly ComplaintEvent[]): Promise<AppendResult>;
-  /** Rejects with ValidationError for a malformed cursor or `first`. */
+  /**
+   * Rejects with ValidationError for a malformed cursor or `first`, and with EventCursorExpiredError
+   * when `after` is below the watermark (its position was pruned: the client restarts without it).
+   */
   list(query: ListEventsQuery): Promise<EventPage>;
+  /**
+   * Removes the entries received before `now - retentionMs` (default now), with their dedupe records,
+   * as a prefix in arrival order and in bounded batches, so appends wait for one batch at most; then a
+   * pruned notification id appended again is stored again (the providers stopped retrying long ago).
+   * Persists the watermark (highest pruned position) for `list`. `close` ends a running prune after its
+   * current batch (it resolves with what it removed), so shutdown never waits for a large backlog.
+   */
+  prune(now?: Date): Promise<{ removed: number }>;
+  /** One round trip to the store (readiness); rejects with EventLogError when it fails or the log is closed. */
+  check(): Promise<void>;
   /** Waits for operations in flight, then releases the store. */
   close(): Promise<void>;
 }
 
-export type EventLogConfig = SqliteEventLogConfig | RedisEventLogConfig;
+export type EventLogConfig = SqliteEventLogConfig | RedisEventLogConfig | PostgresEventLogConfig;
+
+export interface EventLogOptions {
+  /** Told what an operator should fix (no URL, no secret), e.g. a Redis that may lose acknowledged notifications. */
+  onWarning?: (message: string) => void;
+}
 
 /** The implementations do not import EventLog (that would be a loop): this return type checks them. */
-export function createEventLog(config: EventLogConfig): Promise<EventLog> {
+export function createEventLog(config: EventLogConfig, options: EventLogOptions = {}): Promise<EventLog> {
   switch (config.store) {
     case 'sqlite':
       return createSqliteEventLog(config);
     case 'redis':
-      return createRedisEventLog(config);
+      return createRedisEventLog(config, options);
+    case 'postgres':
+      return createPostgresEventLog(config);
   }
 }

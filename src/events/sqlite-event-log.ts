@@ -4,9 +4,10 @@ import sqlite3 from 'sqlite3';
 import type { MerchantKey } from '../domain/complaint-key.js';
 import type { ComplaintEvent } from '../domain/events.js';
 import { decodeCursor, encodeCursor } from './event-cursor.js';
-import { EventLogError } from './event-log-error.js';
+import { EventCursorExpiredError, EventLogError } from './event-log-error.js';
 import { checkEvents, checkListQuery } from './event-log-input.js';
 import type { AppendedEntry, AppendResult, EventLogEntry, EventPage, ListEventsQuery } from './event-log-entry.js';
+import { DEFAULT_RETENTION_MS, PRUNE_BATCH, prunablePrefix } from './event-log-retention.js';
 
 const CURSOR_TAG = 's1';
 // Row ids stay far below 2^53, so they survive the round trip through a JS number.
@@ -14,7 +15,8 @@ const CURSOR_POSITION = /^(0|[1-9][0-9]{0,14})$/;
 
 // seq is the rowid, handed out inside the writer's exclusive transaction: arrival order is seq
 // order, and a reader never sees seq N+1 committed before seq N. AUTOINCREMENT never reuses a seq,
-// so a cursor keeps naming its position even if old entries are pruned one day.
+// so a cursor keeps naming its position after old entries are pruned. The one row of
+// complaint_events_pruned is the watermark: the highest seq pruned.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS complaint_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -28,6 +30,7 @@ CREATE TABLE IF NOT EXISTS complaint_events (
   UNIQUE (provider, notification_id)
 );
 CREATE INDEX IF NOT EXISTS complaint_events_by_merchant ON complaint_events (provider, merchant_no, seq);
+CREATE TABLE IF NOT EXISTS complaint_events_pruned (id INTEGER PRIMARY KEY CHECK (id = 1), up_to INTEGER NOT NULL);
 `;
 
 // Appends per transaction: bounds how long one commit holds the write lock.
@@ -101,6 +104,8 @@ export interface SqliteEventLogConfig {
   path: string;
   /** How long a writer waits for another process's transaction; default 5000. */
   busyTimeoutMs?: number;
+  /** What `prune` keeps (the config's retentionDays); default 90 days. */
+  retentionMs?: number;
 }
 
 /**
@@ -108,7 +113,7 @@ export interface SqliteEventLogConfig {
  * Several processes may open the same file; their writes serialise on SQLite's write lock.
  */
 export async function createSqliteEventLog(config: SqliteEventLogConfig) {
-  const { path, busyTimeoutMs = 5000 } = config;
+  const { path, busyTimeoutMs = 5000, retentionMs = DEFAULT_RETENTION_MS } = config;
   let db: sqlite3.Database;
   // Its folder is made on the way (a fresh deployment's data directory); the path is no secret and
   // is what an operator needs to see when it cannot be.
@@ -174,6 +179,31 @@ export async function createSqliteEventLog(config: SqliteEventLogConfig) {
     }
   }
 
+  async function pruneBatch(now: Date): Promise<{ removed: number; more: boolean }> {
+    await run(db, 'BEGIN IMMEDIATE');
+    try {
+      const rows = await all<{ seq: number; received_at: string }>(db, 'SELECT seq, received_at FROM complaint_events ORDER BY seq LIMIT ?', [PRUNE_BATCH]);
+      const removed = prunablePrefix(
+        rows.map((row) => row.received_at),
+        now,
+        retentionMs,
+      );
+      const last = rows[removed - 1];
+      if (last !== undefined) {
+        // Each row is its own dedupe record (UNIQUE (provider, notification_id)): both go together.
+        await run(db, 'DELETE FROM complaint_events WHERE seq <= ?', [last.seq]);
+        await run(db, 'INSERT INTO complaint_events_pruned (id, up_to) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET up_to = max(up_to, excluded.up_to)', [
+          last.seq,
+        ]);
+      }
+      await run(db, 'COMMIT');
+      return { removed, more: removed === PRUNE_BATCH };
+    } catch (error) {
+      await run(db, 'ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
   async function insertAll(events: readonly ComplaintEvent[]): Promise<AppendedEntry[]> {
     const entries: AppendedEntry[] = [];
     for (const event of events) {
@@ -211,8 +241,38 @@ export async function createSqliteEventLog(config: SqliteEventLogConfig) {
       const limit = query.first + 1;
       const { sql, params } = merchants === undefined ? pageOfAll(after, limit) : pageOfMerchants(merchants, after, limit);
       if (closed) throw new EventLogError('The event log is closed');
-      const rows = await inTurn(() => all<EventRow>(db, sql, params).catch((error: unknown) => Promise.reject(unavailable(error))));
+      const { rows, prunedUpTo } = await inTurn(async () => {
+        try {
+          const page = await all<EventRow>(db, sql, params);
+          // Read after the page: a prune committed before the page read is seen here, so no page
+          // silently skips pruned entries (one committed in between expires the cursor a little early).
+          const watermark =
+            query.after === undefined ? undefined : await get<{ up_to: number }>(db, 'SELECT up_to FROM complaint_events_pruned WHERE id = 1', []);
+          return { rows: page, prunedUpTo: watermark?.up_to ?? 0 };
+        } catch (error) {
+          throw unavailable(error);
+        }
+      });
+      if (after < prunedUpTo) throw new EventCursorExpiredError();
       return { entries: rows.slice(0, query.first).map(toEntry), hasNextPage: rows.length > query.first };
+    },
+
+    async prune(now = new Date()): Promise<{ removed: number }> {
+      if (closed) throw new EventLogError('The event log is closed');
+      let removed = 0;
+      // One batch per turn: appends queued meanwhile commit between batches. Closing stops it between batches.
+      while (!closed) {
+        const batch = await inTurn(() => pruneBatch(now).catch((error: unknown) => Promise.reject(unavailable(error))));
+        removed += batch.removed;
+        if (!batch.more) break;
+      }
+      return { removed };
+    },
+
+    async check(): Promise<void> {
+      if (closed) throw new EventLogError('The event log is closed');
+      // Not in turn: a read needs no turn of its own, and readiness must not wait behind a prune batch.
+      await get(db, 'SELECT seq FROM complaint_events LIMIT 1', []).catch((error: unknown) => Promise.reject(unavailable(error)));
     },
 
     async close() {

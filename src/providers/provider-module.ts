@@ -1,8 +1,11 @@
 import type { z } from 'zod';
-import { describeIssue, keyPath, missingIsRequired } from '../config/config-error.js';
+import type { QuotaObserver, UpstreamObserver } from './http/upstream-observation.js';
+import { configIssueMessage, describeIssue, keyPath } from '../config/config-error.js';
 import type { SecretResolver } from '../config/secrets.js';
+import type { PiiCipher } from '../crypto/pii-cipher.js';
 import type { ProviderName } from '../domain/errors.js';
 import type { BudgetStore } from './http/budget-store.js';
+import type { CredentialCheck } from './credential-check.js';
 import type { Clock } from './http/clock.js';
 import type { ComplaintProvider, NotificationReceiver } from './provider.js';
 import type { ProviderRegistry } from './registry.js';
@@ -20,12 +23,23 @@ export interface ProviderDeps {
   budgetStore: BudgetStore;
   /** Failures of an account's background work (e.g. a certificate refresh), for the log. */
   onBackgroundError?: (what: string, error: unknown) => void;
+  /** Seals payer phones and openids as adapters map them: nothing cached holds them in clear. */
+  pii: PiiCipher;
+  /** Every attempt of every provider call (metrics, the access log's upstream count). */
+  onUpstreamCall?: UpstreamObserver;
+  /** Calls left in a budget window, by calling account and endpoint (group), after each call (metrics). */
+  onQuotaRemaining?: QuotaObserver;
 }
 
 /** One provider account, built: a ComplaintProvider per merchant it serves, and its webhook's receiver. */
 export interface ProviderAccount {
   providers: ComplaintProvider[];
   notifications: NotificationReceiver;
+  /**
+   * Readiness: one cheap signed call whose answer is verified, telling whether the account's keys
+   * work. Never throws; the credentials monitor calls it at start and then periodically.
+   */
+  checkCredentials(): Promise<CredentialCheck>;
   /** Stops the account's background work (timers); App.close calls it. */
   close?(): Promise<void>;
 }
@@ -93,7 +107,7 @@ export function registerModule<Input, Settings extends AccountSettings>(module: 
   return {
     ...info,
     async configure(input, path, secrets, index) {
-      const parsed = module.accountSchema.safeParse(input, { error: missingIsRequired });
+      const parsed = module.accountSchema.safeParse(input, { error: configIssueMessage });
       if (!parsed.success) {
         secrets.problems.push(...parsed.error.issues.map((issue) => describeIssue([...path, ...issue.path], issue.message)));
         return null;

@@ -39,8 +39,10 @@ export interface ComplaintProvider {
   uploadImage(image: ImageUpload): Promise<{ mediaId: string }>;
   /** Download of a media URL the provider returned for one of this merchant's complaints (signed, or plain for public history images). */
   downloadMedia(media: MediaReference): Promise<MediaDownload>;
-  /** Decrypts or returns the payer's phone; null when the user left none. */
+  /** Decrypts or opens the payer's phone; null when the user left none. */
   revealPayerPhone(complaint: Complaint): Promise<string | null>;
+  /** Opens the payer's openid; null when the complaint carries none (WeChat lists leave it out). */
+  revealPayerOpenid(complaint: Complaint): Promise<string | null>;
 
   getNotificationUrl(): Promise<string | null>;
   createNotificationUrl(url: string): Promise<string>;

@@ -1,5 +1,6 @@
+import { rm } from 'node:fs/promises';
 import type { App } from '../app.js';
-import { resolveConfig, type ConfigFileInput, type Environment, type GatewayConfig } from '../config/gateway-config.js';
+import { resolveConfig, sandboxEventLogPath, type ConfigFileInput, type Environment, type GatewayConfig } from '../config/gateway-config.js';
 import { webhookUrl } from '../domain/webhook-url.js';
 import { PROVIDER_MODULES } from '../providers/modules.js';
 import type { RegisteredModule } from '../providers/provider-module.js';
@@ -14,6 +15,7 @@ export interface SandboxMode {
   pointNotificationsAt(app: App, publicBaseUrl: string, logger: Logger): Promise<void>;
   /** One line for the start banner. */
   describe(): string;
+  /** Stops the sandboxes and removes the default temporary event log (after the app has closed it). */
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startSandboxMode(options: SandboxModeOptions = {}): Promis
       providers: Object.fromEntries(running.map(({ module, sandbox }) => [module.slug, sandbox.accounts])),
     };
     const config = await resolveConfig(input, { kind: 'sandbox' }, { modules, ...(env === undefined ? {} : { env }) });
+    const ownEventLog = config.eventLog.store === 'sqlite' && config.eventLog.path === sandboxEventLogPath() ? config.eventLog.path : null;
     await writeSandboxKeys(config.sandboxKeysFile, Object.fromEntries(running.map(({ module, sandbox }) => [module.slug, sandbox.keys])));
     return {
       config,
@@ -57,10 +60,19 @@ export async function startSandboxMode(options: SandboxModeOptions = {}): Promis
         }
       },
       describe: () => running.map(({ module, sandbox }) => `${module.name} sandbox ${sandbox.baseUrl}`).join(', '),
-      close,
+      async close() {
+        await close();
+        // The default event log is this run's alone (never one the user configured): nothing reads it after.
+        if (ownEventLog !== null) await removeSqliteFile(ownEventLog);
+      },
     };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** A SQLite database and the files SQLite keeps beside it (write-ahead log, shared memory, rollback journal). */
+async function removeSqliteFile(path: string): Promise<void> {
+  await Promise.allSettled(['', '-wal', '-shm', '-journal'].map((suffix) => rm(`${path}${suffix}`, { force: true })));
 }

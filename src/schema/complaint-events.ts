@@ -66,7 +66,8 @@ builder.queryField('complaintEvents', (t) =>
     {
       type: ComplaintEventRef,
       description:
-        'The notification feed for polling clients, oldest first. Cursors stay valid across restarts: keep the last one and pass it as `after` to resume exactly where you stopped.',
+        'The notification feed for polling clients, oldest first. Cursors stay valid across restarts: keep the last one and pass it as `after` to resume exactly where you stopped. ' +
+        'Events older than the retention (90 days by default) are pruned; a cursor older than that fails with `extensions.code` EVENT_CURSOR_EXPIRED: restart without `after`, from the oldest event.',
       args: { merchantIds: t.arg.idList({ required: false, description: 'Only these merchants; default: every merchant the caller was granted.' }) },
       authScopes: { 'complaints:read': true },
       resolve: async (_root, args, context) => {

@@ -91,9 +91,14 @@ export const ComplaintRef = builder.loadableNode(builder.objectRef<Complaint>('C
       nullable: true,
       description: "The payer's openid under the merchant's app id (provider detail view only).",
       // Lists leave it out (WeChat): fetch the detail only when this field is asked of a listed complaint.
-      resolve: async (complaint, _args, context) =>
-        complaint.payerOpenid ??
-        (context.loaders.complaintFromList(complaint) ? (await context.loaders.complaintDetail.load(complaint.key)).payerOpenid : null),
+      // Sealed in every cached complaint: opened here, for this response only.
+      resolve: async (complaint, _args, context) => {
+        const withOpenid =
+          complaint.payerOpenid === null && context.loaders.complaintFromList(complaint)
+            ? await context.loaders.complaintDetail.load(complaint.key)
+            : complaint;
+        return withOpenid.payerOpenid === null ? null : context.registry.get(complaint.key).revealPayerOpenid(withOpenid);
+      },
     }),
     payerPhone: t.string({
       nullable: true,

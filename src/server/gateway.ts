@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
@@ -14,17 +13,26 @@ import type { Merchant } from '../domain/merchant.js';
 import type { WebhookEndpoints, WebhookRoute } from '../domain/webhook-url.js';
 import { PROVIDER_MODULES } from '../providers/modules.js';
 import type { EventLog } from '../events/event-log.js';
+import type { BudgetStore } from '../providers/http/budget-store.js';
 import type { Clock } from '../providers/http/clock.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { observeLookups } from '../observability/observed-cache.js';
+import { currentRequestScope } from '../observability/request-scope.js';
 import { createContext, type Context } from '../schema/context.js';
 import { errorExtensions } from '../schema/error-extensions.js';
 import { schema } from '../schema/index.js';
 import type { AccessTokens } from './auth/access-tokens.js';
+import { createCorsOptions } from './cors.js';
 import type { PersistedOperations } from './persisted-operations.js';
 import { useAuth } from './plugins/use-auth.js';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { usePrivateResponseCache } from './plugins/use-private-response-cache.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { DEFAULT_REQUEST_LIMITS, useRequestLimits, type RequestLimits } from './plugins/use-request-limits.js';
+import { useRequestParseErrors } from './plugins/use-request-parse-errors.js';
+import { useRequestObservation } from './plugins/use-request-observation.js';
+import { useTokenRateLimit } from './plugins/use-token-rate-limit.js';
 import { useUpstreamCost } from './plugins/use-upstream-cost.js';
 
 export interface GatewayOptions {
@@ -53,6 +61,10 @@ export interface GatewayOptions {
    * public base URL (they refuse), accounts named by the merchant's `accountNo`.
    */
   webhooks?: WebhookEndpoints;
+  /** Requests per minute by token name, counted in the store (shared through Redis when it is there); default none. */
+  tokenRateLimits?: { limits: ReadonlyMap<string, number>; store: BudgetStore } | null;
+  /** Browser origins that may call the endpoint (see cors.ts for the syntax); default none: no cross-origin access. */
+  corsOrigins?: readonly string[];
 }
 
 /** Without the edge's table: each account named after its calling account, under its provider module's slug. */
@@ -69,7 +81,8 @@ function grantsKey(principal: Principal): string {
 
 /**
  * Headers that mark a request as sent by a script, not a cross-site form or link: browsers send
- * JSON POSTs after a CORS preflight anyway; GET and multipart requests must carry one of these.
+ * JSON POSTs after a CORS preflight anyway; GET and multipart requests without a bearer token must
+ * carry one of these (useCsrfPrevention).
  */
 const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
 
@@ -87,6 +100,8 @@ export interface GatewayDeps {
   mediaTokenSecret: KeyObject;
   /** "Today" for default date ranges; default systemClock. */
   clock?: Clock;
+  /** Cache lookups are counted here; default none. */
+  metrics?: GatewayMetrics;
   options: GatewayOptions;
 }
 
@@ -137,7 +152,8 @@ function createMaskError(logger: Logger) {
 
 /** The GraphQL server as a fetch handler (yoga); the HTTP edge mounts it and never listens here. */
 export function createGateway(deps: GatewayDeps): Gateway {
-  const { registry, accessTokens, cache, eventLog, logger, mediaTokenSecret, clock, options } = deps;
+  const { registry, accessTokens, eventLog, logger, mediaTokenSecret, clock, metrics, options } = deps;
+  const cache = metrics === undefined ? deps.cache : observeLookups(deps.cache, (hit) => metrics.cacheLookup('data', hit));
   const {
     mediaUrlBase,
     graphiql = false,
@@ -150,9 +166,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     persistedOperations = null,
     responseCacheTtlMs = 0,
     webhooks = { publicBaseUrl: null, routeOf: defaultWebhookRoute },
+    corsOrigins = [],
+    tokenRateLimits = null,
   } = options;
   const hardening: YogaPlugin[] = [
-    useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+    useCsrfPrevention(CSRF_HEADERS),
+    useRequestParseErrors(),
     useRequestLimits(limits, { blockFieldSuggestions: !introspection }),
     useUpstreamCost(limits.maxUpstreamFields),
   ];
@@ -186,15 +205,26 @@ export function createGateway(deps: GatewayDeps): Gateway {
     responseCacheTtlMs > 0
       ? [
           usePrivateResponseCache({
-            ...createResponseCache(cache, { secret: deriveKey(mediaTokenSecret, 'response-cache'), merchantsOf, merchants: registry.merchants }),
+            ...createResponseCache(deps.cache, {
+              secret: deriveKey(mediaTokenSecret, 'response-cache'),
+              merchantsOf,
+              merchants: registry.merchants,
+              // The plugin may look twice for one request (before parsing, then before executing): one count per request.
+              onLookup: (hit) => {
+                const scope = currentRequestScope();
+                if (scope?.responseCache === undefined) metrics?.cacheLookup('response', hit);
+                if (scope !== undefined) scope.responseCache = hit ? 'hit' : 'miss';
+              },
+            }),
             ttl: responseCacheTtlMs,
             enabled: (request) => principalOf(request) !== null,
             session: (request) => {
               const principal = principalOf(request);
               return principal === null ? null : grantsKey(principal);
             },
-            // Decrypted phones are never kept, in memory or in a shared Redis.
-            ttlPerSchemaCoordinate: { 'Complaint.payerPhone': 0 },
+            // A response that selects the payer's phone or openid is never cached, in memory or in a shared
+            // store: the data cache holds them sealed, a response would hold them in clear (README "Personal data at rest").
+            ttlPerSchemaCoordinate: { 'Complaint.payerPhone': 0, 'Complaint.payerOpenid': 0 },
             // invalidation.ts already drops the merchant's responses on each data change, mutations included.
             invalidateViaMutation: false,
             includeExtensionMetadata: false,
@@ -209,9 +239,19 @@ export function createGateway(deps: GatewayDeps): Gateway {
     graphiql,
     ...(renderGraphiQL ? { renderGraphiQL } : {}),
     landingPage: false,
+    cors: createCorsOptions(corsOrigins),
     logging: false,
     maskedErrors: { maskError: createMaskError(logger), isDev: development },
     context: ({ request }) => createContext(request, contextDeps),
-    plugins: [useAuth(principalOf, graphqlEndpoint), ...hardening, usePartialErrors(), ...responseCache, useRequestErrorCodes(), ...plugins],
+    plugins: [
+      useRequestObservation(principalOf),
+      useAuth(principalOf, graphqlEndpoint),
+      ...(tokenRateLimits === null ? [] : [useTokenRateLimit(principalOf, tokenRateLimits.limits, tokenRateLimits.store, graphqlEndpoint)]),
+      ...hardening,
+      usePartialErrors(),
+      ...responseCache,
+      useRequestErrorCodes(),
+      ...plugins,
+    ],
   });
 }

@@ -1,97 +1,84 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { useReadinessCheck, type Plugin } from 'graphql-yoga';
 import type { CacheStore } from '../cache/store.js';
+import type { EventLog } from '../events/event-log.js';
+import type { AccountCredentials, CredentialsMonitor } from './credentials-monitor.js';
 
-/** One upstream whose reachability /readyz reports, by a public name (never its URL). */
-export interface Upstream {
-  name: string;
-  baseUrl: string;
+export type StoreState = 'ok' | 'failing';
+export type ReadinessStatus = 'ready' | 'degraded' | 'not ready';
+
+export interface ReadinessChecks {
+  stores: { cache: StoreState; eventLog: StoreState };
+  /** By `<module slug>/<account>`. */
+  accounts: Record<string, AccountCredentials>;
+}
+
+export interface ReadinessReport {
+  status: ReadinessStatus;
+  checks: ReadinessChecks;
 }
 
 export interface ReadinessOptions {
-  cache: CacheStore;
-  upstreams: readonly Upstream[];
-  /** Per check; default 2000. */
-  timeoutMs?: number;
+  cache: Pick<CacheStore, 'check'>;
+  eventLog: Pick<EventLog, 'check'>;
+  credentials: Pick<CredentialsMonitor, 'states'>;
+  /** Per store round trip; default 1000. A probe must answer fast whatever the stores do. */
+  storeTimeoutMs?: number;
 }
 
-export type CheckState = 'ok' | 'failing';
-
-export interface ReadinessReport {
-  ready: boolean;
-  checks: { cache: CheckState; providers: Record<string, CheckState> };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timeout')), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error('check failed'));
-      },
-    );
+async function passes(check: () => Promise<void>, timeoutMs: number): Promise<StoreState> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<StoreState>((resolve) => {
+    timer = setTimeout(() => resolve('failing'), timeoutMs);
   });
+  const outcome = check().then(
+    (): StoreState => 'ok',
+    (): StoreState => 'failing',
+  );
+  return Promise.race([outcome, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
- * Reachability only: any HTTP answer counts (the provider answers an unsigned request with 4xx),
- * so the probe costs no quota and carries no credentials.
+ * Out of rotation (503) when this instance cannot do its job, or would fail every call the same
+ * way: the event log fails (notifications would be lost), an account's credentials are refused or
+ * its answers do not verify (a misconfiguration no retry cures), or no account is reachable
+ * (`pending` before the first check counts as not reachable yet). Degraded (200) when a failure
+ * leaves service: the cache is best effort, and one provider down leaves the others served.
  */
-function probe(baseUrl: string, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const url = new URL(baseUrl);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(url, { method: 'HEAD', timeout: timeoutMs }, (response) => {
-      response.resume();
-      resolve();
-    });
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', reject);
-    request.end();
-  });
+export function readinessStatus(checks: ReadinessChecks): ReadinessStatus {
+  const accounts = Object.values(checks.accounts);
+  const misconfigured = accounts.some((account) => account.state === 'failing' && account.reason !== 'network');
+  const noneReachable = accounts.length > 0 && !accounts.some((account) => account.state === 'ok');
+  if (checks.stores.eventLog === 'failing' || misconfigured || noneReachable) return 'not ready';
+  if (checks.stores.cache === 'failing' || accounts.some((account) => account.state !== 'ok')) return 'degraded';
+  return 'ready';
 }
 
 /**
- * /readyz: the cache store must answer a round trip; each provider must be reachable. Not ready
- * only when the cache fails or no provider is reachable: one provider down still leaves the others
- * served (the GraphQL answer names the failing provider), and taking every instance out of
- * rotation would not bring it back. The report holds states only, never URLs or error messages.
+ * /readyz: one round trip to each store (bounded by `storeTimeoutMs`) and the credentials
+ * monitor's latest states, so a probe never calls a provider. The report holds states and reason
+ * codes only, never a URL, key or error message.
  */
 export function createReadinessCheck(options: ReadinessOptions): () => Promise<ReadinessReport> {
-  const { cache, upstreams, timeoutMs = 2_000 } = options;
+  const { cache, eventLog, credentials, storeTimeoutMs = 1_000 } = options;
   return async () => {
-    const [cacheResult, ...upstreamResults] = await Promise.allSettled([
-      withTimeout(cache.check(), timeoutMs),
-      ...upstreams.map((upstream) => probe(upstream.baseUrl, timeoutMs)),
-    ]);
-    const providers: Record<string, CheckState> = {};
-    upstreams.forEach((upstream, index) => {
-      const failed = upstreamResults[index]?.status !== 'fulfilled';
-      // Several accounts of one provider: the provider is ok when any of them is reachable.
-      if (providers[upstream.name] !== 'ok') providers[upstream.name] = failed ? 'failing' : 'ok';
-    });
-    const cacheState: CheckState = cacheResult?.status === 'fulfilled' ? 'ok' : 'failing';
-    const anyProvider = upstreams.length === 0 || Object.values(providers).includes('ok');
-    return { ready: cacheState === 'ok' && anyProvider, checks: { cache: cacheState, providers } };
+    const [cacheState, eventLogState] = await Promise.all([passes(() => cache.check(), storeTimeoutMs), passes(() => eventLog.check(), storeTimeoutMs)]);
+    const checks: ReadinessChecks = { stores: { cache: cacheState, eventLog: eventLogState }, accounts: { ...credentials.states() } };
+    return { status: readinessStatus(checks), checks };
   };
 }
 
-/** `/readyz` as a yoga plugin: 200 when ready, else 503; the body lists check states only. */
+const UNKNOWN: ReadinessReport = { status: 'not ready', checks: { stores: { cache: 'failing', eventLog: 'failing' }, accounts: {} } };
+
+/** `/readyz` as a yoga plugin: 503 when not ready, else 200 (`ready` or `degraded`); the body lists states only. */
 export function useReadyz<TContext extends object>(check: () => Promise<ReadinessReport>): Plugin<TContext> {
   // Only the request hooks: yoga's plugin is typed for the empty context.
   const { onYogaInit, onRequest } = useReadinessCheck({
     endpoint: '/readyz',
     check: async ({ fetchAPI }) => {
       // Our own Response: a thrown error's message would reach the body.
-      const report = await check().catch((): ReadinessReport => ({ ready: false, checks: { cache: 'failing', providers: {} } }));
-      return new fetchAPI.Response(JSON.stringify({ status: report.ready ? 'ready' : 'not ready', checks: report.checks }), {
-        status: report.ready ? 200 : 503,
+      const report = await check().catch(() => UNKNOWN);
+      return new fetchAPI.Response(JSON.stringify(report), {
+        status: report.status === 'not ready' ? 503 : 200,
         headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
       });
     },

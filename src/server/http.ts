@@ -1,4 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { requestIdFrom, runInRequestScope, type RequestScope } from '../observability/request-scope.js';
 import type { Logger } from './logger.js';
 import type { MediaHandler } from './media.js';
 import { readBody } from './read-body.js';
@@ -22,6 +24,10 @@ export interface HttpEdgeOptions {
   maxGraphqlBodyBytes: { json: number; multipart: number };
   media: MediaHandler;
   logger: Logger;
+  /** `/metrics` (Prometheus text format); absent: the route does not exist (404). */
+  metrics?: { registry: GatewayMetrics['registry']; authorize(authorization: string | undefined): boolean } | null;
+  /** GraphQL requests are counted here too (the access log has them either way). */
+  gatewayMetrics?: GatewayMetrics;
 }
 
 type Route =
@@ -30,6 +36,7 @@ type Route =
   | { kind: 'media'; token: string }
   | { kind: 'healthz' }
   | { kind: 'readyz' }
+  | { kind: 'metrics' }
   | { kind: 'root' }
   | { kind: 'not-found' };
 
@@ -37,6 +44,7 @@ function route(pathname: string): Route {
   if (pathname === '/graphql' || pathname === '/graphql/') return { kind: 'graphql' };
   if (pathname === '/healthz') return { kind: 'healthz' };
   if (pathname === '/readyz') return { kind: 'readyz' };
+  if (pathname === '/metrics') return { kind: 'metrics' };
   if (pathname === '/') return { kind: 'root' };
   const webhook = /^\/webhooks\/([a-z0-9-]+)\/([^/]+)$/.exec(pathname);
   if (webhook?.[1] !== undefined && webhook[2] !== undefined) return { kind: 'webhook', slug: webhook[1], account: webhook[2] };
@@ -56,7 +64,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
  * (signatures cover the exact bytes), `/media/{token}` → media proxy, `/healthz` → yoga's health check.
  */
 export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
-  const { yoga, yogaHealthPath = '/health', webhooks, maxWebhookBodyBytes, maxGraphqlBodyBytes, media, logger } = options;
+  const { yoga, yogaHealthPath = '/health', webhooks, maxWebhookBodyBytes, maxGraphqlBodyBytes, media, logger, metrics = null, gatewayMetrics } = options;
 
   /**
    * Refuses a GraphQL body before yoga reads it: over the limit by its declared length (Node then
@@ -116,6 +124,18 @@ export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
         sendJson(response, answer.ok ? 200 : 503, { status: answer.ok ? 'ok' : 'failing' });
         return;
       }
+      case 'metrics': {
+        if (metrics === null) {
+          sendJson(response, 404, { code: 'NOT_FOUND', message: 'no such route' });
+        } else if (!metrics.authorize(request.headers.authorization)) {
+          sendJson(response, 401, { code: 'UNAUTHENTICATED', message: 'a valid bearer token is required' }, { 'www-authenticate': 'Bearer realm="metrics"' });
+        } else {
+          const text = await metrics.registry.metrics();
+          response.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+          response.end(text);
+        }
+        return;
+      }
       case 'root':
         response.writeHead(302, { location: '/graphql' });
         response.end();
@@ -126,18 +146,47 @@ export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
     }
   };
 
+  /** One info line per GraphQL request (no token, variables or PII), and its metrics. */
+  const recordGraphqlRequest = (request: IncomingMessage, response: ServerResponse, scope: RequestScope, ms: number): void => {
+    const operation = scope.operation ?? 'anonymous';
+    const outcome = scope.outcome ?? (response.statusCode >= 400 ? 'refused' : 'error');
+    gatewayMetrics?.graphqlRequest(operation, outcome, ms / 1000);
+    logger.info(
+      {
+        method: request.method,
+        operation,
+        tokenName: scope.tokenName ?? null,
+        status: response.statusCode,
+        outcome,
+        ms: Math.round(ms * 10) / 10,
+        upstreamCalls: scope.upstreamCalls,
+        responseCache: scope.responseCache ?? null,
+      },
+      'graphql request',
+    );
+  };
+
   return (request, response) => {
     const started = process.hrtime.bigint();
     const pathname = new URL(request.url ?? '/', 'http://gateway.internal').pathname;
     const target = route(pathname);
+    const scope: RequestScope = { id: requestIdFrom(request.headers['x-request-id']), upstreamCalls: 0 };
+    response.setHeader('x-request-id', scope.id);
     response.on('finish', () => {
-      // The route kind, not the path: a media path carries a token.
-      logger.debug({ method: request.method, route: target.kind, status: response.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // Within the scope, so the line carries the request id.
+      runInRequestScope(scope, () => {
+        if (target.kind === 'graphql' && request.method !== 'OPTIONS') recordGraphqlRequest(request, response, scope, ms);
+        // The route kind, not the path: a media path carries a token.
+        else logger.debug({ method: request.method, route: target.kind, status: response.statusCode, ms }, 'request');
+      });
     });
-    dispatch(request, response, target).catch((error: unknown) => {
-      logger.error({ route: target.kind, errorName: error instanceof Error ? error.name : typeof error }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
-      else response.destroy();
-    });
+    runInRequestScope(scope, () =>
+      dispatch(request, response, target).catch((error: unknown) => {
+        logger.error({ route: target.kind, errorName: error instanceof Error ? error.name : typeof error }, 'request failed');
+        if (!response.headersSent) sendJson(response, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
+        else response.destroy();
+      }),
+    );
   };
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { currentRequestScope } from '../observability/request-scope.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -47,6 +48,15 @@ export const REDACTED = '[REDACTED]';
 
 export function createLogger(options: LoggerOptions): Logger {
   const { level, destination } = options;
-  const config = { level, redact: { paths: redactionPaths(), censor: REDACTED }, base: { service: 'complaint-gateway' } };
+  const config = {
+    level,
+    redact: { paths: redactionPaths(), censor: REDACTED },
+    base: { service: 'complaint-gateway' },
+    // Every line written while a request runs names it: its id is on the answer (x-request-id).
+    mixin: () => {
+      const scope = currentRequestScope();
+      return scope === undefined ? {} : { reqId: scope.id };
+    },
+  };
   return destination === undefined ? pino(config) : pino(config, destination);
 }

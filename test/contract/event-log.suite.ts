@@ -3,6 +3,7 @@ import type { MerchantKey } from '../../src/domain/complaint-key.js';
 import { ValidationError, type ProviderName } from '../../src/domain/errors.js';
 import type { ComplaintEvent } from '../../src/domain/events.js';
 import type { EventLog } from '../../src/events/event-log.js';
+import { EventCursorExpiredError, EventLogError } from '../../src/events/event-log-error.js';
 import type { EventLogEntry } from '../../src/events/event-log-entry.js';
 
 /** A fresh, empty storage place (a file, a key prefix); `open` may be called many times on it. */
@@ -26,6 +27,11 @@ function event(id: string, merchant: MerchantKey = ALICE, provider: ProviderName
 }
 
 const ids = (entries: EventLogEntry[]): string[] => entries.map((e) => e.event.notificationId);
+
+// Retention (default 90 days) seen from PRUNE_NOW: OLD is past the horizon, RECENT (event()'s own) is not.
+const PRUNE_NOW = new Date('2026-12-01T00:00:00.000Z');
+const OLD = '2026-08-01T00:00:00.000Z';
+const old = (id: string, merchant: MerchantKey = ALICE): ComplaintEvent => ({ ...event(id, merchant), receivedAt: OLD });
 
 /** Pages through the whole log with small pages, as a polling client would. */
 async function readAll(log: EventLog, first: number, merchants?: MerchantKey[], from?: string): Promise<EventLogEntry[]> {
@@ -286,11 +292,111 @@ export function eventLogSuite(name: string, createStore: () => Promise<EventLogS
       }
     });
 
+    it('prunes the entries older than the retention with their dedupe records, and keeps the newer ones', async () => {
+      const log = await open(await store());
+      await log.append([old('o1'), old('o2', BOB)]);
+      await log.append([old('o3', CAROL)]);
+      await log.append([event('n1'), event('n2', CAROL)]);
+
+      expect(await log.prune(PRUNE_NOW)).toEqual({ removed: 3 });
+      expect(ids(await readAll(log, 1))).toEqual(['n1', 'n2']);
+      expect(ids(await readAll(log, 5, [BOB]))).toEqual([]);
+      expect(ids(await readAll(log, 5, [ALICE, CAROL]))).toEqual(['n1', 'n2']);
+      expect(await log.prune(PRUNE_NOW)).toEqual({ removed: 0 });
+
+      // Its dedupe record went with it: past the horizon no provider retries, so the same id again is a
+      // new delivery (a replay) and is stored again, behind the newer entries.
+      const again = await log.append([old('o1')]);
+      expect(again.entries[0]?.duplicate).toBe(false);
+      expect(ids(await readAll(log, 5))).toEqual(['n1', 'n2', 'o1']);
+      // Pruning removes a prefix in arrival order: an old entry behind a newer one waits.
+      expect(await log.prune(PRUNE_NOW)).toEqual({ removed: 0 });
+      const young = await log.append([event('n1')]);
+      expect(young.entries[0]?.duplicate).toBe(true);
+    });
+
+    it('refuses a cursor below the watermark with EventCursorExpiredError, and pages on from one at or after it', async () => {
+      const log = await open(await store());
+      const stale = await log.append([old('o1'), old('o2', BOB), old('o3')]);
+      const fresh = await log.append([event('n1'), event('n2', BOB), event('n3')]);
+      const cursor = (result: typeof stale, i: number): string => result.entries[i]?.cursor ?? '';
+      // Nothing pruned yet: every cursor works.
+      expect(ids((await log.list({ first: 10, after: cursor(stale, 0) })).entries)).toEqual(['o2', 'o3', 'n1', 'n2', 'n3']);
+      await log.prune(PRUNE_NOW);
+
+      for (const query of [{ first: 10 }, { first: 10, merchants: [BOB] }]) {
+        for (const after of [cursor(stale, 0), cursor(stale, 1)]) {
+          const error: unknown = await log.list({ ...query, after }).catch((caught: unknown) => caught);
+          expect(error).toBeInstanceOf(EventCursorExpiredError);
+          expect(error).toMatchObject({ code: 'EVENT_CURSOR_EXPIRED', message: expect.stringContaining('without `after`') });
+        }
+      }
+      // The last pruned position is the watermark: a poller that had read it misses nothing.
+      expect(ids(await readAll(log, 2, undefined, cursor(stale, 2)))).toEqual(['n1', 'n2', 'n3']);
+      expect(ids(await readAll(log, 1, [BOB], cursor(stale, 2)))).toEqual(['n2']);
+      expect(ids(await readAll(log, 1, undefined, cursor(fresh, 0)))).toEqual(['n2', 'n3']);
+      expect(ids(await readAll(log, 2))).toEqual(['n1', 'n2', 'n3']);
+    });
+
+    it('loses no append made while pruning runs, across several batches and two instances', async () => {
+      const s = await store();
+      const [one, two] = [await open(s), await open(s)];
+      const stale = Array.from({ length: 1100 }, (_, i) => old(`o-${i}`, i % 2 === 0 ? ALICE : BOB));
+      for (let i = 0; i < stale.length; i += 100) await one.append(stale.slice(i, i + 100));
+
+      const appends = Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? one : two).append([event(`new-${i}`, i % 3 === 0 ? BOB : ALICE)])));
+      const [pruned, results] = await Promise.all([two.prune(PRUNE_NOW), appends]);
+
+      expect(pruned.removed).toBe(1100);
+      const stored = await readAll(one, 7);
+      expect(ids(stored).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `new-${i}`).sort());
+      expect(results.map((r) => r.entries[0]?.duplicate)).toEqual(Array(40).fill(false));
+      expect(results.map((r) => r.entries[0]?.cursor).sort()).toEqual(stored.map((e) => e.cursor).sort());
+      expect(ids(await readAll(two, 7, [BOB]))).toEqual(ids(stored).filter((id) => Number(id.slice(4)) % 3 === 0));
+    });
+
+    it('ends a running prune after its current batch when closed, leaving a consistent log', async () => {
+      const s = await store();
+      const log = await s.open();
+      const stale = Array.from({ length: 1100 }, (_, i) => old(`o-${i}`));
+      for (let i = 0; i < stale.length; i += 100) await log.append(stale.slice(i, i + 100));
+      const pruning = log.prune(PRUNE_NOW);
+      await log.close();
+      const { removed } = await pruning;
+      expect(removed).toBeGreaterThan(0);
+      expect(removed).toBeLessThan(1100);
+
+      const reopened = await open(s);
+      const left = ids(await readAll(reopened, 500));
+      expect(left).toEqual(stale.slice(removed).map((e) => e.notificationId));
+      expect(await reopened.prune(PRUNE_NOW)).toEqual({ removed: 1100 - removed });
+    });
+
+    it('keeps the watermark across a restart', async () => {
+      const s = await store();
+      const before = await s.open();
+      const appended = await before.append([old('o1'), old('o2'), event('n1')]);
+      await before.prune(PRUNE_NOW);
+      await before.close();
+
+      const after = await open(s);
+      await expect(after.list({ first: 5, after: appended.entries[0]?.cursor ?? '' })).rejects.toBeInstanceOf(EventCursorExpiredError);
+      expect(ids((await after.list({ first: 5, after: appended.entries[1]?.cursor ?? '' })).entries)).toEqual(['n1']);
+    });
+
     it('refuses work after close', async () => {
       const s = await store();
       const log = await s.open();
       await log.close();
       await expect(log.append([event('late')])).rejects.toMatchObject({ code: 'EVENT_LOG_UNAVAILABLE' });
+    });
+
+    it('passes a readiness check while open, and fails it with EventLogError once closed', async () => {
+      const s = await store();
+      const log = await s.open();
+      await expect(log.check()).resolves.toBeUndefined();
+      await log.close();
+      await expect(log.check()).rejects.toBeInstanceOf(EventLogError);
     });
   });
 }

@@ -67,15 +67,24 @@ describe('query limits', () => {
 });
 
 describe('CSRF prevention', () => {
-  it('refuses GET and multipart requests without a non-simple header, which browsers cannot send cross-site', async () => {
+  it('needs no extra header on GET and multipart requests that carry a bearer token, which browsers never add cross-site', async () => {
     const url = `${gateway.graphqlUrl}?query=${encodeURIComponent('{ merchants { id } }')}`;
-    expect((await fetch(url, { headers: AUTH })).status).toBe(403);
-    const allowed = await fetch(url, { headers: { ...AUTH, 'x-graphql-yoga-csrf': '1' } });
-    expect(allowed.status).toBe(200);
+    const get = await fetch(url, { headers: AUTH });
+    expect(get.status).toBe(200);
+    expect(codes(await get.json())).toEqual([]);
     const form = new FormData();
     form.append('operations', JSON.stringify({ query: '{ merchants { id } }' }));
     form.append('map', '{}');
-    expect((await fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: AUTH })).status).toBe(403);
+    expect((await fetch(gateway.graphqlUrl, { method: 'POST', body: form, headers: AUTH })).status).toBe(200);
+  });
+
+  it('answers the same requests without a token with 401 UNAUTHENTICATED, before any CSRF question', async () => {
+    const url = `${gateway.graphqlUrl}?query=${encodeURIComponent('{ merchants { id } }')}`;
+    for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }]) {
+      const answer = await fetch(url, { headers });
+      expect(answer.status).toBe(401);
+      expect(codes(await answer.json())).toEqual(['UNAUTHENTICATED']);
+    }
   });
 });
 

@@ -59,6 +59,7 @@ const fakeModule: ProviderModule<z.infer<typeof fakeAccountInput>, FakeSettings>
           };
         },
       },
+      checkCredentials: async () => ({ state: 'ok' }),
     };
   },
   refuseNotification: (message) => ({ contentType: 'text/plain; charset=utf-8', body: `NO ${message}` }),
@@ -160,7 +161,7 @@ describe('a provider module registered through the list', () => {
     try {
       expect(sandboxesRunning).toBe(1);
       expect(accountsOf(mode.config.providers, fakeModule)).toEqual([{ account: 'fp-sandbox', merchantNo: 'FP777', baseUrl: 'http://fakepay.invalid' }]);
-      expect(mode.config.auth.tokens.map((token) => token.name)).toContain('sandbox-merchant-FP777');
+      expect(mode.config.auth.tokens.map((token) => token.name)).toContain('demo-merchant-FP777');
       expect(JSON.parse(await readFile(keysFile, 'utf8'))).toEqual({ fakepay: { signingKey: 'fake' } });
       await mode.pointNotificationsAt(app, 'https://gateway.example', createLogger({ level: 'silent' }));
       expect(pointedAt).toBe('https://gateway.example/webhooks/fakepay/fp-sandbox');

@@ -55,7 +55,8 @@ export function makeComplaint(key: ComplaintKey, complainedAt: string, overrides
     applyRefundAmount: 100,
     needImmediateService: false,
     inPlatformService: null,
-    payerOpenid: 'openid-1',
+    // The fake seals nothing: its sealed text is the openid itself.
+    payerOpenid: { kind: 'SEALED', sealed: 'openid-1' },
     payerPhone: { kind: 'ENCRYPTED', ciphertext: 'c1pher' },
     orders: [{ transactionId: `t-${key.complaintId}`, outTradeNo: `o-${key.complaintId}`, amount: 1000 }],
     media: [{ kind: { value: 'USER_COMPLAINT_IMAGE', raw: 'USER_COMPLAINT_IMAGE' }, urls: [`https://provider.example/media/${key.complaintId}`] }],
@@ -144,9 +145,9 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
     },
     revealPayerPhone: async (complaint) => {
       enter('revealPayerPhone');
-      if (complaint.payerPhone === null) return null;
-      return complaint.payerPhone.kind === 'PLAIN' ? complaint.payerPhone.value : `13800000000`;
+      return complaint.payerPhone === null ? null : '13800000000';
     },
+    revealPayerOpenid: async (complaint) => complaint.payerOpenid?.sealed ?? null,
     getNotificationUrl: async () => {
       enter('getNotificationUrl', 'NOTIFICATION_URL');
       return notificationUrl;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { resolveConfig, type ConfigFileInput, type Environment, type LogLevel } from '../../src/config/gateway-config.js';
 import { configFromSandboxKeys, type WechatPayAccountFileInput } from '../../src/sandbox/sandbox-config.js';
 import type { EventLog } from '../../src/events/event-log.js';
@@ -27,6 +27,13 @@ export interface StartGatewayOptions {
   eventLog?: EventLog;
   /** Merged into every WeChat Pay account of the sandbox config (e.g. small `limits`, a short `maxQueueMs`). */
   wechatpayAccount?: Pick<WechatPayAccountFileInput, 'limits' | 'maxQueueMs'>;
+  /** Default 'sandbox'; 'file' resolves the config as `npm start --config` does (the defaults of real mode). */
+  configSource?: 'sandbox' | 'file';
+  /**
+   * The credentials monitor's timing. Default: one check per account at start (startGateway waits for
+   * it) and the next an hour later, so no periodic check lands among the upstream calls a test counts.
+   */
+  credentialsCheck?: AppOptions['credentialsCheck'];
 }
 
 export interface GatewayUnderTest {
@@ -46,6 +53,17 @@ export interface GatewayUnderTest {
   close(): Promise<void>;
 }
 
+/** Until every account's first credentials check has ended (its calls then no longer reach the sandboxes unexpectedly). */
+async function credentialsChecked(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const report = (await (await fetch(`${url}/readyz`)).json()) as { checks?: { accounts?: Record<string, { state: string }> } };
+    if (!Object.values(report.checks?.accounts ?? {}).some((account) => account.state === 'pending')) return;
+    if (Date.now() > deadline) throw new Error('the first credentials checks did not end within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /**
  * The real gateway (config → provider accounts → app) over real HTTP on an ephemeral port, talking
  * to the given sandboxes exactly as `npm start` does in sandbox mode. Each gateway gets its own
@@ -54,7 +72,7 @@ export interface GatewayUnderTest {
  * PUBLIC_BASE_URL say otherwise.
  */
 export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOptions = {}): Promise<GatewayUnderTest> {
-  const { config: overrides = {}, env = {}, clock, logLevel = 'silent', logDestination, eventLog, wechatpayAccount = {} } = options;
+  const { config: overrides = {}, env = {}, clock, logLevel = 'silent', logDestination, eventLog, wechatpayAccount = {}, configSource = 'sandbox' } = options;
   const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
   // Listening first, as main.ts does: the public base URL is where the gateway listens.
   let listener: RequestListener = (_request, response) => void response.writeHead(503).end();
@@ -76,15 +94,23 @@ export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOp
   };
   let app: App;
   try {
-    const config = await resolveConfig(input, { kind: 'sandbox' }, { env, baseDir: dir });
+    const source = configSource === 'sandbox' ? { kind: 'sandbox' as const } : { kind: 'file' as const, path: join(dir, 'gateway.json') };
+    const config = await resolveConfig(input, source, { env, baseDir: dir });
     const logger = createLogger({ level: logLevel, ...(logDestination === undefined ? {} : { destination: logDestination }) });
-    app = await createApp({ config, logger, ...(clock === undefined ? {} : { clock }), ...(eventLog === undefined ? {} : { eventLog }) });
+    app = await createApp({
+      config,
+      logger,
+      credentialsCheck: { intervalMs: 3_600_000, ...options.credentialsCheck },
+      ...(clock === undefined ? {} : { clock }),
+      ...(eventLog === undefined ? {} : { eventLog }),
+    });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
   listener = app.listener;
+  await credentialsChecked(url);
   const graphqlUrl = `${url}/graphql`;
 
   return {

@@ -10,6 +10,7 @@ import { accountsOf } from '../../src/providers/provider-module.js';
 import { wechatPayModule } from '../../src/providers/wechatpay/module.js';
 import { configFromSandboxKeys } from '../../src/sandbox/sandbox-config.js';
 import type { SandboxKeysFile } from '../../src/sandbox/sandbox-keys.js';
+import { LOOPBACK_ORIGINS } from '../../src/server/cors.js';
 
 const wechatpayOf = (config: GatewayConfig) => accountsOf(config.providers, wechatPayModule);
 const huishouqianOf = (config: GatewayConfig) => accountsOf(config.providers, huishouqianModule);
@@ -68,13 +69,34 @@ describe('config', () => {
       publicBaseUrl: 'http://127.0.0.1:4000',
       limits: { maxDepth: 10, maxAliases: 100, maxTokens: 2000, maxDirectives: 20, maxCost: 5000, maxUpstreamFields: 50 },
       persistedOperations: { mode: 'off', file: null },
+      cors: { origins: LOOPBACK_ORIGINS },
+      metrics: { enabled: true, tokenSha256: null },
     });
     expect(config.logLevel).toBe('info');
     expect(config.cache).toEqual({ kind: 'memory' });
     expect(config.eventLog).toMatchObject({ store: 'sqlite', path: expect.stringMatching(/complaint-gateway-sandbox-\d+-events\.sqlite$/) });
     const fromFile = await resolveConfig({}, { kind: 'file', path: join(dir, 'g.json') }, { env: {}, baseDir: dir });
-    expect(fromFile.eventLog).toEqual({ store: 'sqlite', path: join(dir, 'complaint-events.sqlite') });
+    expect(fromFile.eventLog).toEqual({ store: 'sqlite', path: join(dir, 'complaint-events.sqlite'), retentionMs: 90 * 86_400_000 });
+    // Real mode: no /metrics unless turned on.
+    expect(fromFile.server.metrics).toEqual({ enabled: false, tokenSha256: null });
     expect(config.providers).toEqual([]);
+  });
+
+  it('resolves the event log retention from eventLog.retentionDays, EVENT_LOG_RETENTION_DAYS over it, never under a day', async () => {
+    const day = 86_400_000;
+    const fromFile = await resolveConfig({ eventLog: { store: 'sqlite', path: 'e.sqlite', retentionDays: 7 } }, { kind: 'sandbox' }, { env: {}, baseDir: dir });
+    expect(fromFile.eventLog).toMatchObject({ store: 'sqlite', retentionMs: 7 * day });
+    const fromEnv = await resolveConfig(
+      { eventLog: { store: 'redis', url: 'redis://127.0.0.1:6379', retentionDays: 7 } },
+      { kind: 'sandbox' },
+      { env: { EVENT_LOG_RETENTION_DAYS: '2' }, baseDir: dir },
+    );
+    expect(fromEnv.eventLog).toMatchObject({ store: 'redis', retentionMs: 2 * day });
+    const problems = await problemsOf({ eventLog: { store: 'sqlite', path: 'e.sqlite', retentionDays: 0 } }, { EVENT_LOG_RETENTION_DAYS: '0.5' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^eventLog\.retentionDays: must be a whole number of days from 1 .*24-hour retries/),
+      expect.stringMatching(/^env EVENT_LOG_RETENTION_DAYS: must be a whole number of days from 1 /),
+    ]);
   });
 
   it('takes the public base URL from env over file, none by default with a config file, and refuses an unsafe one', async () => {
@@ -133,6 +155,17 @@ describe('config', () => {
     expect(wechatpayOf(custom)[0]?.publicImageOrigins).toEqual(['https://*.wx.qq.com']);
     const problems = await problemsOf({ providers: { wechatpay: [wechatAccount({ publicImageOrigins: ['qpic.cn/path'] })] } });
     expect(problems.map((problem) => problem.split(':')[0])).toEqual(['providers.wechatpay[0].publicImageOrigins[0]']);
+  });
+
+  it('takes CORS origins: none by default with a config file, localhost on any port in sandbox mode, bad patterns named', async () => {
+    const fromFile = await resolveConfig({}, { kind: 'file', path: join(dir, 'g.json') }, { env: {}, baseDir: dir });
+    expect(fromFile.server.cors.origins).toEqual([]);
+    const sandbox = await resolveConfig({}, { kind: 'sandbox' }, { env: {}, baseDir: dir });
+    expect(sandbox.server.cors.origins).toEqual(expect.arrayContaining(['http://localhost:*', 'http://127.0.0.1:*']));
+    const listed = await resolveConfig({ server: { cors: { origins: ['https://console.example.com'] } } }, { kind: 'sandbox' }, { env: {}, baseDir: dir });
+    expect(listed.server.cors.origins).toEqual(['https://console.example.com']);
+    const problems = await problemsOf({ server: { cors: { origins: ['https://ok.example', '*', 'https://console.example.com/', 'console.example.com'] } } });
+    expect(problems).toEqual([1, 2, 3].map((index) => expect.stringMatching(new RegExp(`^server\\.cors\\.origins\\[${index}\\]: must be http\\(s\\)://host`))));
   });
 
   it('names every bad key at once, including nested and unknown ones', async () => {
@@ -224,7 +257,7 @@ describe('config', () => {
         auth: {
           tokens: [
             { name: 'ops', sha256: sha256.toUpperCase(), scopes: ['complaints:read', 'complaints:read'], merchants: '*' },
-            { name: 'shop', sha256, scopes: ['complaints:write'], merchants: ['1900000001', 'HUISHOUQIAN:M1'] },
+            { name: 'shop', sha256, scopes: ['complaints:write'], merchants: ['1900000001', 'HUISHOUQIAN:M1'], requestsPerMinute: 120 },
           ],
         },
       },
@@ -232,14 +265,20 @@ describe('config', () => {
       { env: {}, baseDir: dir },
     );
     expect(config.auth.tokens).toEqual([
-      { name: 'ops', sha256, scopes: ['complaints:read'], merchants: 'all' },
-      { name: 'shop', sha256, scopes: ['complaints:write'], merchants: [{ merchantNo: '1900000001' }, { provider: 'HUISHOUQIAN', merchantNo: 'M1' }] },
+      { name: 'ops', sha256, scopes: ['complaints:read'], merchants: 'all', requestsPerMinute: null },
+      {
+        name: 'shop',
+        sha256,
+        scopes: ['complaints:write'],
+        merchants: [{ merchantNo: '1900000001' }, { provider: 'HUISHOUQIAN', merchantNo: 'M1' }],
+        requestsPerMinute: 120,
+      },
     ]);
     const problems = await problemsOf({
       auth: {
         tokens: [
           { name: 'x', sha256: 'the-token-itself', scopes: ['admin'], merchants: ['ALIPAY:1'] },
-          { name: 'y', sha256, scopes: [], merchants: [] },
+          { name: 'y', sha256, scopes: [], merchants: [], requestsPerMinute: 0 },
         ],
       },
     });
@@ -250,6 +289,7 @@ describe('config', () => {
         'auth.tokens[0].merchants[0]',
         'auth.tokens[1].scopes',
         'auth.tokens[1].merchants',
+        'auth.tokens[1].requestsPerMinute',
       ]),
     );
     expect(problems.join('\n')).not.toContain('the-token-itself');
@@ -290,5 +330,81 @@ describe('config', () => {
     expect(huishouqianOf(config)).toHaveLength(1);
     expect(huishouqianOf(config)[0]).toMatchObject({ account: 'AG001', agentMerchantNo: 'AG001', baseUrl: 'http://127.0.0.1:7002' });
     expect(huishouqianOf(config)[0]?.merchants[0]).toMatchObject({ merchantNo: 'HSQ001', signKey: 'sign-key-1' });
+  });
+});
+
+describe('config: one pass over every problem', () => {
+  it('reports schema, environment, provider, secret, store and public URL problems together', async () => {
+    const problems = await problemsOf(
+      {
+        server: { prot: 4000, publicBaseUrl: 'ftp://gateway.example' },
+        media: { tokenSecret: { env: 'UNSET_MEDIA_SECRET' } },
+        eventLog: { store: 'redis' },
+        providers: { huishouqian: [{ baseUrl: 'ftp://x' }] },
+      },
+      { PORT: 'eighty', CACHE_STORE: 'redis' },
+    );
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(
+      expect.arrayContaining([
+        'server',
+        'env PORT',
+        'providers.huishouqian[0].baseUrl',
+        'media.tokenSecret',
+        'cache.url',
+        'eventLog.url',
+        'server.publicBaseUrl',
+      ]),
+    );
+  });
+
+  it('still checks the environment when the file is not JSON', async () => {
+    const path = join(dir, 'not-json.json');
+    await writeFile(path, '{"server": ');
+    const error = await loadConfigFile(path, { env: { PORT: 'eighty' } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([`${path}: is not valid JSON`, expect.stringMatching(/^env PORT: /)]);
+  });
+
+  it('names the known key an unknown one was likely meant to be, in the gateway keys and in provider accounts', async () => {
+    const problems = await problemsOf({
+      servre: {},
+      server: { prot: 4000, colour: 'blue' },
+      cache: { store: 'sqlite', pth: 'cache.sqlite' },
+      providers: { wechatpay: [wechatAccount({ api_v3_key: 'x' })] },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '(top level): unknown key "servre" (did you mean "server"?)',
+        'server: unknown keys "prot" (did you mean "port"?), "colour"',
+        'cache: unknown key "pth" (did you mean "path"?)',
+        'providers.wechatpay[0]: unknown key "api_v3_key" (did you mean "apiV3Key"?)',
+      ]),
+    );
+  });
+});
+
+describe('config: the postgres event log', () => {
+  const url = 'postgres://gateway:pw@db.internal:5432/events';
+  it('takes its URL from EVENT_LOG_URL over eventLog.url over DATABASE_URL', async () => {
+    const resolveWith = async (input: ConfigFileInput, env: Record<string, string>) =>
+      (await resolveConfig(input, { kind: 'sandbox' }, { env, baseDir: dir })).eventLog;
+    expect(await resolveWith({ eventLog: { store: 'postgres', url } }, { DATABASE_URL: 'postgres://other/db' })).toMatchObject({ store: 'postgres', url });
+    expect(await resolveWith({}, { EVENT_LOG_STORE: 'postgres', DATABASE_URL: url })).toMatchObject({ store: 'postgres', url });
+    expect(await resolveWith({ eventLog: { store: 'postgres', url: 'postgres://file/db' } }, { EVENT_LOG_URL: url })).toMatchObject({ url });
+    expect(
+      await resolveWith({ eventLog: { store: 'sqlite', path: 'e.sqlite' } }, { EVENT_LOG_STORE: 'postgres', EVENT_LOG_URL: `postgresql://h/db` }),
+    ).toMatchObject({
+      store: 'postgres',
+      url: 'postgresql://h/db',
+    });
+  });
+
+  it('names the missing or wrong URL without quoting it', async () => {
+    const missing = await problemsOf({ eventLog: { store: 'postgres' } });
+    expect(missing).toEqual([expect.stringMatching(/^eventLog\.url: a postgres:\/\/ URL is required .*EVENT_LOG_URL \/ DATABASE_URL/)]);
+    const wrong = await problemsOf({}, { EVENT_LOG_STORE: 'postgres', EVENT_LOG_URL: 'mysql://user:hunter2@h/db' });
+    expect(wrong).toHaveLength(1);
+    expect(wrong.join()).not.toContain('hunter2');
+    expect(await problemsOf({}, { EVENT_LOG_STORE: 'mongo' })).toEqual([expect.stringMatching(/^env EVENT_LOG_STORE/)]);
   });
 });

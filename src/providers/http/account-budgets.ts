@@ -58,6 +58,8 @@ export interface AccountBudgetsOptions<G extends string> {
   /** Longest a call waits for its budget; past it the call fails with RateLimitedError. */
   maxQueueMs: number;
   windows?: BudgetWindows;
+  /** Calls left in a group's shared pool for the current window, after each call that drew on it (metrics). */
+  onRemaining?: (group: G, remaining: number) => void;
 }
 
 export interface AccountBudgets<G extends string> {
@@ -77,7 +79,7 @@ interface GroupCounters {
 
 /** Budgets of one provider account, per endpoint group, divided among its merchants. */
 export function createAccountBudgets<G extends string>(options: AccountBudgetsOptions<G>): AccountBudgets<G> {
-  const { store, scope, limits, maxQueueMs, windows = DEFAULT_BUDGET_WINDOWS } = options;
+  const { store, scope, limits, maxQueueMs, windows = DEFAULT_BUDGET_WINDOWS, onRemaining } = options;
   const merchants = new Set(options.merchants);
   const windowSeconds = windows.windowMs / 1000;
   const groups = new Map<G, GroupCounters>();
@@ -105,6 +107,8 @@ export function createAccountBudgets<G extends string>(options: AccountBudgetsOp
       wait = reservedWait;
     }
     const poolWait = await pool.take('shared');
+    const left = pool.remaining('shared');
+    if (left !== undefined) onRemaining?.(group, left);
     return poolWait === 0 ? 0 : Math.min(wait, poolWait);
   };
 

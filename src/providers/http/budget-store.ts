@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '@redis/client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createStoreGuard } from '../../cache/store-guard.js';
 
 /**
  * Where provider budgets are counted: in this process, or in Redis so that every gateway instance
@@ -13,16 +14,25 @@ export type BudgetStoreConfig =
   | { kind: 'redis'; url: string; keyPrefix: string };
 
 export type BudgetStoreOptions = BudgetStoreConfig & {
-  /** Redis failures (the counters fall back to per-process ones meanwhile); typically a logger call. */
-  onError?: (error: unknown) => void;
+  /** Redis stopped answering (the counters fall back to per-process shares meanwhile) or answers again; once each. */
+  onAvailability?: (available: boolean) => void;
   /** How long start-up waits for Redis before counting in memory until it connects; default 2 s. */
   connectTimeoutMs?: number;
 };
+
+/**
+ * The part of each budget one instance may use on its own while Redis is down: two instances
+ * together still keep to the provider's limit; more may meet the provider's own refusals, which are
+ * reported as RATE_LIMITED like any other.
+ */
+export const OUTAGE_BUDGET_SHARE = 0.5;
 
 /** A fixed-window counter: the window opens at the first call and lasts `windowSeconds`. */
 export interface WindowCounter {
   /** Takes one call for `key`: 0 when taken, else the milliseconds until its window ends. */
   take(key: string): Promise<number>;
+  /** Calls left for `key` in its window as of this process's last `take` of it (metrics); undefined before one. */
+  remaining(key: string): number | undefined;
 }
 
 export interface BudgetStore {
@@ -32,17 +42,21 @@ export interface BudgetStore {
 }
 
 function toCounter(limiter: RateLimiterAbstract): WindowCounter {
+  // Keys are merchants and `shared`: as many as the configured merchants.
+  const remaining = new Map<string, number>();
   return {
     async take(key) {
       try {
-        await limiter.consume(key);
+        remaining.set(key, (await limiter.consume(key)).remainingPoints);
         return 0;
       } catch (rejection) {
         // A RateLimiterRes is "over budget"; anything else a store failure the insurance did not absorb.
-        if (rejection instanceof RateLimiterRes) return Math.max(1, rejection.msBeforeNext);
-        throw rejection;
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        remaining.set(key, 0);
+        return Math.max(1, rejection.msBeforeNext);
       }
     },
+    remaining: (key) => remaining.get(key),
   };
 }
 
@@ -63,53 +77,51 @@ export function createMemoryBudgetStore(): BudgetStore {
   };
 }
 
+/** A budget check must not hold a provider call longer than a cache read does. */
+const REDIS_BUDGET_TIMEOUT_MS = 200;
+
 /** A memory store, or a Redis one that is connected (or still connecting, counting in memory meanwhile). */
 export async function createBudgetStore(options: BudgetStoreOptions): Promise<BudgetStore> {
   if (options.kind === 'memory') return createMemoryBudgetStore();
-  const { url, keyPrefix, onError = () => undefined, connectTimeoutMs = 2_000 } = options;
+  const { url, keyPrefix, onAvailability = () => undefined, connectTimeoutMs = 2_000 } = options;
   const client = createClient({
     url,
-    // Fail fast while disconnected: the in-memory insurance counts instead of calls piling up.
+    // Fail fast while disconnected: the per-process share counts instead of calls piling up.
     disableOfflineQueue: true,
-    commandOptions: { timeout: 1_000 },
+    commandOptions: { timeout: REDIS_BUDGET_TIMEOUT_MS },
     socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000) },
   });
-  // Reported once per outage, not once per reconnect attempt.
-  let healthy = false;
+  client.on('error', () => undefined);
   let closing = false;
-  client.on('ready', () => {
-    healthy = true;
-  });
-  client.on('error', (error: unknown) => {
-    if (healthy && !closing) onError(error);
-    healthy = false;
+  // Timeouts and a breaker as for the cache: with Redis down, calls count locally at no cost.
+  const guard = createStoreGuard({
+    timeoutMs: REDIS_BUDGET_TIMEOUT_MS,
+    onAvailability: (available) => {
+      if (!closing) onAvailability(available);
+    },
   });
   const connecting = client.connect().then(
     () => true,
     () => false,
   );
-  if (!(await Promise.race([connecting, sleep(connectTimeoutMs, false, { ref: false })]))) {
-    onError(new Error('Redis for provider budgets is not reachable: counting per process until it is'));
-  }
+  if (!(await Promise.race([connecting, sleep(connectTimeoutMs, false, { ref: false })]))) guard.reportFailure(undefined);
+  const local = createMemoryBudgetStore();
   return {
     counter(name, points, windowSeconds) {
       const keys = { keyPrefix: `${keyPrefix}:${name}`, points, duration: windowSeconds };
-      return toCounter(
-        new RateLimiterRedis({
-          ...keys,
-          storeClient: client,
-          useRedisPackage: true,
-          rejectIfRedisNotReady: true,
-          // Redis down: each instance keeps the budget on its own rather than stopping every call.
-          insuranceLimiter: new RateLimiterMemory(keys),
-        }),
-      );
+      const shared = toCounter(new RateLimiterRedis({ ...keys, storeClient: client, useRedisPackage: true, rejectIfRedisNotReady: true }));
+      // Redis down: each instance counts its own share of the budget rather than stopping every
+      // call; a share, not the whole, so that instances together stay near the provider's limit.
+      const fallback = local.counter(name, Math.max(1, Math.floor(points * OUTAGE_BUDGET_SHARE)), windowSeconds);
+      return {
+        take: (key) => guard.run(() => shared.take(key)).catch(() => fallback.take(key)),
+        remaining: (key) => (guard.available ? shared.remaining(key) : fallback.remaining(key)),
+      };
     },
     async close() {
       closing = true;
-      if (client.isReady) await client.close();
+      if (client.isReady && guard.available) await client.close();
       else client.destroy();
-      await connecting;
     },
   };
 }

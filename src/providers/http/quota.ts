@@ -10,6 +10,8 @@ export interface QuotaOptions {
   /** Longest a call may wait in the queue; past it the call fails with RateLimitedError. */
   maxQueueMs: number;
   clock?: Clock;
+  /** Calls left for a key in the current window, after each call (metrics). */
+  onRemaining?: (key: string, remaining: number) => void;
 }
 
 export interface Quota {
@@ -22,7 +24,7 @@ export interface Quota {
  * of being throttled (429) by the provider. Time comes from the clock; waiting uses real timers.
  */
 export function createQuota(options: QuotaOptions): Quota {
-  const { limit, intervalMs, maxQueueMs, clock = systemClock } = options;
+  const { limit, intervalMs, maxQueueMs, clock = systemClock, onRemaining } = options;
   const windows = new Map<string, number[]>();
 
   const reserve = (key: string): number => {
@@ -31,8 +33,10 @@ export function createQuota(options: QuotaOptions): Quota {
     windows.set(key, stamps);
     if (stamps.length < limit) {
       stamps.push(now);
+      onRemaining?.(key, limit - stamps.length);
       return 0;
     }
+    onRemaining?.(key, 0);
     // The slot frees when the oldest call of the window leaves it.
     return (stamps[stamps.length - limit] ?? now) + intervalMs - now;
   };

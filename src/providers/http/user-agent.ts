@@ -1,4 +1,8 @@
-import packageJson from '../../../package.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
+
+// Read at run time rather than imported: an import would pull package.json into the build's rootDir
+// (dist/ would then hold dist/src/...). The path is the same from src/ and from dist/.
+const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
 /**
  * The `User-Agent` every provider call sends. WeChat Pay refuses a call without one ("Http头缺少Accept

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Capability } from '../../domain/capability.js';
-import { COMPLAINT_STATES, type Complaint } from '../../domain/complaint.js';
+import type { PiiCipher } from '../../crypto/pii-cipher.js';
+import { COMPLAINT_STATES, type Complaint, type SealedPii } from '../../domain/complaint.js';
 import { complaintNotFound, ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../../domain/errors.js';
 import type { Merchant } from '../../domain/merchant.js';
 import { OPERATE_TYPES } from '../../domain/negotiation.js';
@@ -8,6 +9,7 @@ import { toOpenEnum } from '../../domain/open-enum.js';
 import { detectImageType, imageContentType } from '../image-type.js';
 import type { ComplaintProvider, ProviderLimits } from '../provider.js';
 import { checkComplaintId, checkDateWindow, checkPage } from '../request-checks.js';
+import { revealSealed } from '../sealed-pii.js';
 import type { HuishouqianClient } from './client.js';
 import type { HuishouqianComplaint } from './wire.js';
 
@@ -33,7 +35,8 @@ function beijingTimestamp(text: string): string {
   return `${y}-${mo}-${d}T${h}:${mi}:${s}+08:00`;
 }
 
-export function complaintFromWire(wire: HuishouqianComplaint, merchantNo: string): Complaint {
+/** Sealed as mapped (`pii`): the complaint is cached, and Huishouqian sends payer phone and openid in clear. */
+export function complaintFromWire(wire: HuishouqianComplaint, merchantNo: string, pii: PiiCipher): Complaint {
   const extras: Record<string, unknown> = {};
   if (wire.agentNo) extras['agentNo'] = wire.agentNo;
   return {
@@ -49,9 +52,9 @@ export function complaintFromWire(wire: HuishouqianComplaint, merchantNo: string
     applyRefundAmount: null,
     needImmediateService: false,
     inPlatformService: null,
-    payerOpenid: wire.payerOpenid ?? null,
+    payerOpenid: wire.payerOpenid ? pii.seal(wire.payerOpenid) : null,
     // Huishouqian decrypts WeChat's value and sends it in clear (spec 1.4).
-    payerPhone: wire.payerPhone ? { kind: 'PLAIN', value: wire.payerPhone } : null,
+    payerPhone: wire.payerPhone ? pii.seal(wire.payerPhone) : null,
     orders: wire.merchantTradeNo ? [{ transactionId: null, outTradeNo: wire.merchantTradeNo, amount: wire.amount ?? 0 }] : [],
     media: [],
     userTags: [],
@@ -75,6 +78,8 @@ export interface HuishouqianAdapterOptions {
   client: HuishouqianClient;
   merchant: Merchant;
   agentMerchantNo: string | null;
+  /** Seals payer phones and openids as they are mapped; opens them in `revealPayer*`. */
+  pii: PiiCipher;
   /** Default: none sent. */
   thirdPartyFields?: HuishouqianThirdPartyFields;
 }
@@ -84,7 +89,7 @@ export interface HuishouqianAdapterOptions {
  * notification-URL management) is not in the merchant's capabilities and throws UnsupportedError.
  */
 export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): ComplaintProvider {
-  const { client, merchant, agentMerchantNo, thirdPartyFields = {} } = options;
+  const { client, merchant, agentMerchantNo, pii, thirdPartyFields = {} } = options;
   const { replyActType, completeResponseContent } = thirdPartyFields;
   const agent = agentMerchantNo === null ? {} : { agentMerchantNo };
   const require = (capability: Capability): void => {
@@ -93,7 +98,9 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
   // Each call is signed by the merchant itself: a complaint without an owner field is its own.
   const ownedByThisMerchant = (complaint: HuishouqianComplaint): boolean => complaint.merchantNo == null || complaint.merchantNo === merchant.merchantNo;
 
-  return {
+  const fromWire = (complaint: HuishouqianComplaint): Complaint => complaintFromWire(complaint, merchant.merchantNo, pii);
+
+  const adapter: ComplaintProvider = {
     merchant,
     limits: HUISHOUQIAN_LIMITS,
 
@@ -112,7 +119,7 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
         });
       }
       return {
-        complaints: (result.data ?? []).map((c) => complaintFromWire(c, merchant.merchantNo)),
+        complaints: (result.data ?? []).map(fromWire),
         offset: result.offset ?? query.offset,
         limit: query.limit,
         totalCount: result.totalSize ?? null,
@@ -129,7 +136,7 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       const found = result.data?.[0];
       // Another merchant's complaint (under the same agent) does not exist for this one.
       if (!found || !ownedByThisMerchant(found)) throw complaintNotFound();
-      return complaintFromWire(found, merchant.merchantNo);
+      return fromWire(found);
     },
 
     async findByOutTradeNo(outTradeNo) {
@@ -145,7 +152,7 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
         const data = result.data ?? [];
         // Another merchant's complaint (under the same agent) does not exist for this one, as in getComplaint;
         // the exact number is checked too, in case Huishouqian matches more loosely than documented.
-        for (const c of data) if (ownedByThisMerchant(c) && c.merchantTradeNo === outTradeNo) found.push(complaintFromWire(c, merchant.merchantNo));
+        for (const c of data) if (ownedByThisMerchant(c) && c.merchantTradeNo === outTradeNo) found.push(fromWire(c));
         if (data.length < limit || (result.totalSize != null && offset + data.length >= result.totalSize)) break;
       }
       return found;
@@ -238,9 +245,11 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
     },
 
     async revealPayerPhone(complaint) {
-      const phone = complaint.payerPhone;
-      if (phone === null) return null;
-      return phone.kind === 'PLAIN' ? phone.value : null;
+      return revealSealed(pii, complaint, sealedPhone, adapter);
+    },
+
+    async revealPayerOpenid(complaint) {
+      return revealSealed(pii, complaint, (c) => c.payerOpenid, adapter);
     },
 
     async getNotificationUrl() {
@@ -256,4 +265,10 @@ export function createHuishouqianAdapter(options: HuishouqianAdapterOptions): Co
       throw new UnsupportedError('HUISHOUQIAN', 'NOTIFICATION_URL');
     },
   };
+  return adapter;
+}
+
+/** This adapter seals every phone it maps. */
+function sealedPhone(complaint: Complaint): SealedPii | null {
+  return complaint.payerPhone?.kind === 'SEALED' ? complaint.payerPhone : null;
 }

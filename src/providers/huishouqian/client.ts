@@ -1,3 +1,4 @@
+import { upstreamObservationHooks, type QuotaObserver, type UpstreamObserver } from '../http/upstream-observation.js';
 import type { KeyObject } from 'node:crypto';
 import got, { HTTPError, RequestError, type Got } from 'got';
 import type { z } from 'zod';
@@ -41,6 +42,8 @@ export interface HuishouqianClientOptions {
   perMinute?: number;
   /** Observes every attempt (endpoint name), for metrics and tests. */
   onRequest?: (endpoint: HuishouqianEndpointName) => void;
+  onUpstreamCall?: UpstreamObserver;
+  onQuotaRemaining?: QuotaObserver;
   /** Default `per-method`, as documented. */
   urlShape?: HuishouqianUrlShape;
 }
@@ -82,10 +85,18 @@ export type HuishouqianClient = ReturnType<typeof createHuishouqianClient>;
  */
 export function createHuishouqianClient(options: HuishouqianClientOptions) {
   const { baseUrl, merchantNo, signKey, platformPublicKey, scheme, timeoutMs = 10_000, readRetries = 2, onRequest, urlShape = 'per-method' } = options;
-  const quota = createQuota({ limit: options.perMinute ?? 600, intervalMs: 60_000, maxQueueMs: 10_000, clock: options.clock });
+  const quota = createQuota({
+    limit: options.perMinute ?? 600,
+    intervalMs: 60_000,
+    maxQueueMs: 10_000,
+    clock: options.clock,
+    ...(options.onQuotaRemaining === undefined
+      ? {}
+      : { onRemaining: (key: string, left: number) => options.onQuotaRemaining?.(merchantNo, key.slice(merchantNo.length + 1), left) }),
+  });
   const sign = createRequestSigner({ merchantNo, privateKey: options.privateKey, signKey, scheme });
 
-  const http: Got = got.extend({
+  const http: Got = got.extend(upstreamObservationHooks('HUISHOUQIAN', options.onUpstreamCall), {
     method: 'POST',
     responseType: 'text',
     timeout: { request: timeoutMs },

@@ -10,7 +10,13 @@ export const huishouqianModule: ProviderModule<HuishouqianAccountInput, Huishouq
   resolveAccount: (input, at, secrets, index) => resolveHuishouqianAccount(input, at, secrets, index),
   // Huishouqian keeps its budget per merchant in process (it publishes no limit).
   createAccount: ({ account: _account, ...options }, deps) =>
-    createHuishouqianAccount({ ...options, ...(deps.clock === undefined ? {} : { clock: deps.clock }) }),
+    createHuishouqianAccount({
+      ...options,
+      pii: deps.pii,
+      ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+      ...(deps.onUpstreamCall === undefined ? {} : { onUpstreamCall: deps.onUpstreamCall }),
+      ...(deps.onQuotaRemaining === undefined ? {} : { onQuotaRemaining: deps.onQuotaRemaining }),
+    }),
   // Only the plain-text `SUCCESS` counts as received: anything else is redelivered.
   refuseNotification: () => ({ contentType: 'text/plain; charset=utf-8', body: 'failure' }),
   // Loaded on demand: a gateway with real credentials never loads sandbox code.

@@ -1,12 +1,16 @@
+import type { QuotaObserver, UpstreamObserver } from '../http/upstream-observation.js';
 import type { KeyObject } from 'node:crypto';
+import { createProcessPiiCipher, type PiiCipher } from '../../crypto/pii-cipher.js';
 import { CAPABILITIES, type Capability } from '../../domain/capability.js';
 import { ValidationError } from '../../domain/errors.js';
 import { createAccountBudgets } from '../http/account-budgets.js';
 import { createMemoryBudgetStore, type BudgetStore } from '../http/budget-store.js';
 import { systemClock, type Clock } from '../http/clock.js';
+import type { CredentialCheck } from '../credential-check.js';
 import type { ComplaintProvider, NotificationReceiver } from '../provider.js';
 import { createWechatPayAdapter } from './adapter.js';
 import { createWechatPayClient } from './client.js';
+import { createWechatPayCredentialCheck } from './credential-check.js';
 import { QUOTA_PER_MINUTE, type EndpointName, type QuotaName } from './endpoints.js';
 import { createWechatPayReceiver } from './notifications.js';
 import { createPlatformCertificates, type PlatformCertificates } from './platform-certificates.js';
@@ -41,6 +45,8 @@ export interface WechatPayAccountOptions {
   /** Switch capabilities off for a deployment (e.g. media not whitelisted). */
   capabilities?: Partial<Record<Capability, boolean>>;
   onRequest?: (endpoint: EndpointName) => void;
+  onUpstreamCall?: UpstreamObserver;
+  onQuotaRemaining?: QuotaObserver;
   /** Per-minute budgets that differ from the provider's published ones (spec 5.6), e.g. `{ list: 300 }`. */
   limits?: Partial<Record<QuotaName, number>>;
   /** How long a call may wait for its budget before failing with RateLimitedError; default 10 s. */
@@ -52,6 +58,8 @@ export interface WechatPayAccountOptions {
    * default DEFAULT_PUBLIC_IMAGE_ORIGINS (Tencent's qpic.cn family). The sandbox adds its own host.
    */
   publicImageOrigins?: readonly string[];
+  /** Seals payer openids before they can be cached; default a key of this process only. */
+  pii?: PiiCipher;
 }
 
 export interface WechatPayAccount {
@@ -59,6 +67,8 @@ export interface WechatPayAccount {
   notifications: NotificationReceiver;
   /** The trusted platform certificates; `refresh()` downloads them now (when downloads are on). */
   platformCertificates: PlatformCertificates;
+  /** One signed call whose answer is verified (readiness); never throws. */
+  checkCredentials(): Promise<CredentialCheck>;
   /** Stops the certificate refresh timer. */
   close(): Promise<void>;
 }
@@ -89,6 +99,7 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
     merchants: options.merchants.map((merchant) => merchant.mchid),
     limits: { ...QUOTA_PER_MINUTE, ...options.limits },
     maxQueueMs: options.maxQueueMs ?? 10_000,
+    ...(options.onQuotaRemaining === undefined ? {} : { onRemaining: (group: string, left: number) => options.onQuotaRemaining?.(options.mchid, group, left) }),
   });
   const client = createWechatPayClient({
     budgets,
@@ -103,6 +114,7 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
     acceptSerial: () => options.platformPublicKeys[0]?.id ?? platformCertificates.newestSerial(),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+    ...(options.onUpstreamCall === undefined ? {} : { onUpstreamCall: options.onUpstreamCall }),
   });
   // Outside the signed client: these URLs are not WeChat Pay API calls and count against no API budget.
   const fetchPublicImage = createPublicImageFetcher({
@@ -110,11 +122,13 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   const capabilities = CAPABILITIES.filter((capability) => options.capabilities?.[capability] !== false);
+  const pii = options.pii ?? createProcessPiiCipher();
   const providers = options.merchants.map((merchant) =>
     createWechatPayAdapter({
       client: client.forMerchant(merchant.mchid),
       privateKey: options.privateKey,
       fetchPublicImage,
+      pii,
       merchant: {
         provider: 'WECHAT_PAY',
         merchantNo: merchant.mchid,
@@ -130,6 +144,8 @@ export function createWechatPayAccount(options: WechatPayAccountOptions): Wechat
     providers,
     notifications: createWechatPayReceiver(client.forAccount(), verifier, options.apiV3Key, options.merchants),
     platformCertificates,
+    // Its fallback list names a merchant the account serves (a service provider must); merchants is never empty (checked above).
+    checkCredentials: createWechatPayCredentialCheck({ client, complaintedMchid: options.merchants[0]?.mchid ?? options.mchid, clock }),
     close: async () => platformCertificates.close(),
   };
 }

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { PiiCipher } from '../../crypto/pii-cipher.js';
 import type { Capability } from '../../domain/capability.js';
 import { COMPLAINT_STATES, MEDIA_KINDS, PROBLEM_TYPES, type Complaint, type ComplaintMedia } from '../../domain/complaint.js';
 import { complaintNotFound, ForbiddenError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../../domain/errors.js';
@@ -7,6 +8,7 @@ import { OPERATE_TYPES, type NegotiationEntry } from '../../domain/negotiation.j
 import { toOpenEnum } from '../../domain/open-enum.js';
 import type { ComplaintPage, ComplaintProvider, ListComplaintsQuery, ProviderLimits } from '../provider.js';
 import { checkComplaintId, checkDateWindow, checkPage } from '../request-checks.js';
+import { revealSealed } from '../sealed-pii.js';
 import type { WechatPayClient } from './client.js';
 import { messageFromWire, messageToWire } from './message-mapping.js';
 import { fromProtocolError } from './error-codes.js';
@@ -33,6 +35,8 @@ export interface WechatPayAdapterOptions {
   privateKey: KeyObject;
   /** Plain GET of the history's public `image_list` URLs (spec 2.2), restricted to the account's image hosts. */
   fetchPublicImage: PublicImageFetcher;
+  /** Seals payer openids as they are mapped; opens them in `revealPayerOpenid`. */
+  pii: PiiCipher;
 }
 
 // APIv3 takes only characters of 1–3 UTF-8 bytes; an emoji would be refused after the call.
@@ -48,7 +52,8 @@ function mediaFromWire(media: { media_type: string; media_url?: string[] | undef
   return { kind: toOpenEnum(MEDIA_KINDS, media.media_type), urls: media.media_url ?? [] };
 }
 
-export function complaintFromWire(info: ComplaintInfo, merchantNo: string): Complaint {
+/** `pii` seals the openid; the phone stays as WeChat encrypted it for the merchant (decrypted only in `revealPayerPhone`). */
+export function complaintFromWire(info: ComplaintInfo, merchantNo: string, pii: PiiCipher): Complaint {
   const extras: Record<string, unknown> = {};
   if (info.service_order_info !== undefined) extras['serviceOrders'] = info.service_order_info;
   if (info.additional_info !== undefined) extras['additionalInfo'] = info.additional_info;
@@ -66,7 +71,7 @@ export function complaintFromWire(info: ComplaintInfo, merchantNo: string): Comp
     applyRefundAmount: info.apply_refund_amount ?? null,
     needImmediateService: info.need_immediate_service ?? false,
     inPlatformService: info.in_platform_service ?? null,
-    payerOpenid: info.payer_openid ?? null,
+    payerOpenid: info.payer_openid ? pii.seal(info.payer_openid) : null,
     payerPhone: info.payer_phone ? { kind: 'ENCRYPTED', ciphertext: info.payer_phone } : null,
     orders: (info.complaint_order_info ?? []).map((order) => ({
       transactionId: order.transaction_id ?? null,
@@ -135,7 +140,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
  * against the id the caller sent.
  */
 export function createWechatPayAdapter(options: WechatPayAdapterOptions): ComplaintProvider {
-  const { client, merchant, privateKey, fetchPublicImage } = options;
+  const { client, merchant, privateKey, fetchPublicImage, pii } = options;
   const mchid = merchant.merchantNo;
   // A direct merchant's calls see only its own complaints; it alone may be trusted when WeChat omits the owner.
   const isAccountItself = mchid === client.mchid;
@@ -145,7 +150,7 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
     if (!merchant.capabilities.includes(capability)) throw new UnsupportedError('WECHAT_PAY', capability);
   };
 
-  return {
+  const adapter: ComplaintProvider = {
     merchant,
     limits: WECHAT_PAY_LIMITS,
 
@@ -173,7 +178,7 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
           });
         }
         return {
-          complaints: (page.data ?? []).map((info) => complaintFromWire(info, mchid)),
+          complaints: (page.data ?? []).map((info) => complaintFromWire(info, mchid, pii)),
           offset: page.offset,
           limit: page.limit,
           totalCount: page.total_count ?? null,
@@ -194,7 +199,7 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
           throw error;
         }
         if (!ownedByThisMerchant(info)) throw complaintNotFound();
-        return complaintFromWire(info, mchid);
+        return complaintFromWire(info, mchid, pii);
       });
     },
 
@@ -311,9 +316,13 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
 
     async revealPayerPhone(complaint) {
       const phone = complaint.payerPhone;
-      if (phone === null) return null;
-      if (phone.kind === 'PLAIN') return phone.value;
+      // This adapter seals no phone: WeChat's own encryption is what the cache holds.
+      if (phone === null || phone.kind !== 'ENCRYPTED') return null;
       return guarded(async () => decryptOaep(phone.ciphertext, privateKey));
+    },
+
+    async revealPayerOpenid(complaint) {
+      return revealSealed(pii, complaint, (c) => c.payerOpenid, adapter);
     },
 
     async getNotificationUrl() {
@@ -349,4 +358,5 @@ export function createWechatPayAdapter(options: WechatPayAdapterOptions): Compla
       await guarded(() => client.deleteNotificationUrl());
     },
   };
+  return adapter;
 }

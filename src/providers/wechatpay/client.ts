@@ -1,3 +1,4 @@
+import { upstreamObservationHooks, type UpstreamObserver } from '../http/upstream-observation.js';
 import type { KeyObject } from 'node:crypto';
 import got, { HTTPError, type Got, type Method } from 'got';
 import type { z } from 'zod';
@@ -50,6 +51,7 @@ export interface WechatPayClientOptions {
   budgets: AccountBudgets<QuotaName>;
   /** Observes every attempt (endpoint name), for metrics and tests. */
   onRequest?: (endpoint: EndpointName) => void;
+  onUpstreamCall?: UpstreamObserver;
 }
 
 export interface ListQuery {
@@ -176,7 +178,7 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
   const acceptSerial = (): string | undefined => (typeof options.acceptSerial === 'function' ? options.acceptSerial() : options.acceptSerial);
   const sign = createRequestSigner({ mchid, serialNo: options.serialNo, privateKey: options.privateKey, clock });
 
-  const http: Got = got.extend({
+  const http: Got = got.extend(upstreamObservationHooks('WECHAT_PAY', options.onUpstreamCall), {
     // On every call, JSON, multipart upload and media download alike: WeChat answers a call without
     // Accept or User-Agent with 400 INVALID_REQUEST (spec 0). Each call sets its own Accept too.
     headers: { 'user-agent': GATEWAY_USER_AGENT, accept: 'application/json' },
@@ -197,6 +199,17 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
     },
   });
 
+  /** Throws a WechatPayProtocolError when the answer's WeChat signature is missing or does not verify. */
+  function verifySignature(response: { headers: Record<string, string | string[] | undefined>; body: Buffer }): void {
+    verifier({
+      timestamp: header(response.headers, 'wechatpay-timestamp'),
+      nonce: header(response.headers, 'wechatpay-nonce'),
+      signature: header(response.headers, 'wechatpay-signature'),
+      serial: header(response.headers, 'wechatpay-serial'),
+      body: response.body.toString('utf8'),
+    });
+  }
+
   async function attempt(baseUrl: string, name: EndpointName, target: string, call: CallOptions): Promise<{ status: number; body: Buffer }> {
     const spec = ENDPOINTS[name];
     const serial = acceptSerial();
@@ -216,13 +229,7 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
     });
     if (spec.signed) {
       try {
-        verifier({
-          timestamp: header(response.headers, 'wechatpay-timestamp'),
-          nonce: header(response.headers, 'wechatpay-nonce'),
-          signature: header(response.headers, 'wechatpay-signature'),
-          serial: header(response.headers, 'wechatpay-serial'),
-          body: response.body.toString('utf8'),
-        });
+        verifySignature(response);
       } catch (error) {
         // A write answered with a 2xx we cannot trust may still have been applied.
         if (error instanceof WechatPayProtocolError) throw spec.changesState ? outcomeUnknown(PROVIDER, error) : fromProtocolError(error, 'answer');
@@ -258,6 +265,45 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
       return errorFromAnswer(error.response.statusCode, error.response.body as Buffer, header(error.response.headers, 'retry-after'));
     }
     return transportError(error, PROVIDER);
+  }
+
+  /**
+   * Readiness: one unretried GET of the account's notification URL. A 2xx answer is verified as every
+   * answer is; a 404 or 400 ("no URL set") shows that WeChat took our signature, and is verified too
+   * when it carries a signature (WeChat documents neither way; SDKs verify 2xx only, spec 5.2).
+   * Resolves `verified` when an answer's signature checked out, `accepted` when only our request was
+   * shown good. Throws what a call throws: a refusal (401, 403), a transport or protocol failure.
+   */
+  async function probeCredentials(): Promise<'verified' | 'accepted'> {
+    const name = 'getNotificationUrl';
+    const spec = ENDPOINTS[name];
+    await budgets.acquire(spec.quota, null);
+    const serial = acceptSerial();
+    let response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: Buffer };
+    try {
+      response = await http(`${options.baseUrl}${spec.path}`, {
+        method: spec.method,
+        responseType: 'buffer',
+        retry: NO_RETRY,
+        throwHttpErrors: false,
+        context: { endpoint: name },
+        headers: { accept: 'application/json', ...(serial === undefined ? {} : { 'wechatpay-serial': serial }) },
+      });
+    } catch (error) {
+      throw transportError(error, PROVIDER);
+    }
+    const { statusCode } = response;
+    const answered = statusCode >= 200 && statusCode < 300;
+    if (!answered && statusCode !== 404 && statusCode !== 400) throw errorFromAnswer(statusCode, response.body, header(response.headers, 'retry-after'));
+    try {
+      verifySignature(response);
+      return 'verified';
+    } catch (error) {
+      if (!(error instanceof WechatPayProtocolError)) throw error;
+      // An error answer signed otherwise (or not at all) proves nothing either way about our platform keys.
+      if (answered) throw fromProtocolError(error, 'answer');
+      return 'accepted';
+    }
   }
 
   /** `written`: the answer is to a write, which a malformed answer leaves applied or not. */
@@ -376,6 +422,7 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
 
   return {
     mchid,
+    probeCredentials,
     forMerchant: (merchantNo: string) => callsFor(merchantNo),
     /** Calls the account makes for itself (a notification's owner lookup): they draw on the shared pool only. */
     forAccount: () => callsFor(null),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { accountId, capabilitySwitches, httpUrl, loadCertificate, loadKey, merchantNo, secretSource, type SecretResolver } from '../../config/secrets.js';
+import { parseOriginPattern } from '../../domain/origin-pattern.js';
 import type { WechatPayAccountOptions } from './account.js';
 import { QUOTA_NAMES } from './endpoints.js';
-import { DEFAULT_PUBLIC_IMAGE_ORIGINS, parseOriginPattern } from './public-image.js';
+import { DEFAULT_PUBLIC_IMAGE_ORIGINS } from './public-image.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 

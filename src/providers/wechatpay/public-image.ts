@@ -1,5 +1,6 @@
 import got, { HTTPError } from 'got';
 import { NotFoundError, ProviderError } from '../../domain/errors.js';
+import { matchesOriginPattern, parseOriginPattern } from '../../domain/origin-pattern.js';
 import { cappedStream } from '../http/capped-stream.js';
 import { transportError } from '../http/to-provider-error.js';
 import { GATEWAY_USER_AGENT } from '../http/user-agent.js';
@@ -8,44 +9,17 @@ import type { MediaDownload } from '../provider.js';
 
 /**
  * Where WeChat Pay's history `image_list` URLs may point (official example `https://qpic.cn/xxx`,
- * Tencent's image CDN family). An origin pattern is `scheme://host[:port]` or `scheme://*.domain[:port]`
- * (any subdomain, not the domain itself); the scheme is part of it, so plain http is only ever
- * fetched where an account lists it (the sandbox's own host).
+ * Tencent's image CDN family), as origin patterns (domain/origin-pattern.ts): plain http is only
+ * ever fetched where an account lists it (the sandbox's own host).
  */
 export const DEFAULT_PUBLIC_IMAGE_ORIGINS: readonly string[] = ['https://qpic.cn', 'https://*.qpic.cn', 'https://*.qlogo.cn'];
-
-interface OriginPattern {
-  protocol: string;
-  /** Lower-case host, or the domain after `*.` when `wildcard`. */
-  host: string;
-  wildcard: boolean;
-  /** '' for the scheme's default port, as URL.port gives it. */
-  port: string;
-}
-
-/** The pattern, or null when it is not `http(s)://[*.]host[:port]` with nothing else. */
-export function parseOriginPattern(pattern: string): OriginPattern | null {
-  const match = /^(https?):\/\/(\*\.)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/.exec(pattern);
-  if (match === null) return null;
-  const [, scheme = '', star, host = '', port] = match;
-  if (host.startsWith('.') || host.endsWith('.') || host.includes('..')) return null;
-  // Normalised the way URL normalises a request URL (default port dropped), so the two compare equal.
-  let normalised: URL;
-  try {
-    normalised = new URL(`${scheme}://${host}${port === undefined ? '' : `:${port}`}`);
-  } catch {
-    return null;
-  }
-  return { protocol: `${scheme}:`, host: normalised.hostname, wildcard: star !== undefined, port: normalised.port };
-}
 
 /** True when `url` is on one of the allowed origins (no credentials, no other scheme or port). */
 export function isAllowedPublicImageUrl(url: URL, allowedOrigins: readonly string[]): boolean {
   if (url.username !== '' || url.password !== '') return false;
   return allowedOrigins.some((pattern) => {
     const origin = parseOriginPattern(pattern);
-    if (origin === null || origin.protocol !== url.protocol || origin.port !== url.port) return false;
-    return origin.wildcard ? url.hostname.endsWith(`.${origin.host}`) : url.hostname === origin.host;
+    return origin !== null && matchesOriginPattern(url, origin);
   });
 }
 

@@ -69,10 +69,15 @@ function requestId(): string {
   return randomBytes(16).toString('hex').toUpperCase();
 }
 
-function sendError(response: ServerResponse, error: SandboxApiError): void {
-  const body = JSON.stringify({ code: error.code, message: error.message });
-  // Error Request-IDs end in a numeric internal code (spec 5.5); error answers are never signed.
-  response.writeHead(error.status, { 'Content-Type': 'application/json; charset=utf-8', 'Request-ID': `${requestId()}-${268_000_000 + error.status}` });
+/** `sign`: the Wechatpay-* headers for the body, when the request's own signature verified. */
+function sendError(response: ServerResponse, error: SandboxApiError, sign?: (body: Buffer) => Record<string, string>): void {
+  const body = Buffer.from(JSON.stringify({ code: error.code, message: error.message }), 'utf8');
+  // Error Request-IDs end in a numeric internal code (spec 5.5).
+  response.writeHead(error.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Request-ID': `${requestId()}-${268_000_000 + error.status}`,
+    ...sign?.(body),
+  });
   response.end(body);
 }
 
@@ -190,6 +195,18 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
     ...createCertificateRoutes({ certificates, clock, callers: keyring.callers }),
   ].map(compile);
 
+  // The answer is signed with the key the request names in Wechatpay-Serial when the sandbox owns it.
+  const answerSigner = (request: IncomingMessage): PlatformSigner => {
+    const asked = request.headers['wechatpay-serial'];
+    return (typeof asked === 'string' ? signerFor(asked) : undefined) ?? defaultSigner();
+  };
+  /**
+   * Requests whose signature verified. WeChat signs every answer to such a request, errors included
+   * ("如果验证商户的请求签名正确，微信支付会在应答的HTTP头部中包括应答签名", APIv3 signature guide; the spec
+   * is silent): a 401 SIGN_ERROR, and a refusal before the signature is checked, come unsigned.
+   */
+  const verifiedRequests = new WeakSet<IncomingMessage>();
+
   function respond(request: IncomingMessage, response: ServerResponse, result: RouteResult, tamper: boolean): void {
     if ('media' in result) {
       // Media downloads are not signed (spec 3.10).
@@ -198,9 +215,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
       return;
     }
     const body = result.status === 204 ? Buffer.alloc(0) : Buffer.from(JSON.stringify(result.json), 'utf8');
-    const asked = request.headers['wechatpay-serial'];
-    const signer = (typeof asked === 'string' ? signerFor(asked) : undefined) ?? defaultSigner();
-    const headers: Record<string, string | number> = { 'Request-ID': requestId(), ...signatureHeaders(body, signer, clock, tamper) };
+    const headers: Record<string, string | number> = { 'Request-ID': requestId(), ...signatureHeaders(body, answerSigner(request), clock, tamper) };
     if (result.status === 200) headers['Content-Type'] = 'application/json; charset=utf-8';
     response.writeHead(result.status, headers);
     response.end(body);
@@ -241,6 +256,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
       if (error instanceof InboundAuthError) throw new SandboxApiError(401, 'SIGN_ERROR', error.message);
       throw error;
     }
+    verifiedRequests.add(request);
     counters[route.name] = (counters[route.name] ?? 0) + 1;
 
     const applied = faults.take(route.name);
@@ -323,7 +339,8 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
         else await handleProviderApi(request, response, target, body);
       } catch (error) {
         if (response.headersSent || response.destroyed) return;
-        if (error instanceof SandboxApiError) sendError(response, error);
+        if (error instanceof SandboxApiError)
+          sendError(response, error, verifiedRequests.has(request) ? (body) => signatureHeaders(body, answerSigner(request), clock) : undefined);
         else if (error instanceof BodyTooLargeError) {
           response.setHeader('Connection', 'close');
           sendError(response, new SandboxApiError(400, 'INVALID_REQUEST', '请求体过大'));

@@ -105,9 +105,7 @@ export async function changeComplaint<T>(context: Context, write: ComplaintWrite
       // A failure may have changed the complaint too (a 5xx after the commit): evict either way.
       forget(),
       idempotencyKey === null ? undefined : unknown ? remember({ state: 'unknown', fingerprint, sentAt }) : records.remove(key, write.name, idempotencyKey),
-    ]).catch((evictionError: unknown) =>
-      context.logger.error({ err: evictionError, complaint: complaintKeyToString(key) }, 'cache eviction after a failed mutation failed'),
-    );
+    ]);
     throw error;
   }
   await forget();

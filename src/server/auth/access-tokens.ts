@@ -9,6 +9,8 @@ export interface AccessTokenConfig {
   sha256: string;
   scopes: readonly Scope[];
   merchants: 'all' | readonly MerchantGrant[];
+  /** GraphQL requests per minute (use-token-rate-limit.ts); null or absent: unlimited. */
+  requestsPerMinute?: number | null;
 }
 
 /** A token as the config file's `auth.tokens` lists it: merchants `"*"`, `"merchantNo"` or `"PROVIDER:merchantNo"`. */

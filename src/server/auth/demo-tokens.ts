@@ -12,13 +12,14 @@ export function sandboxMerchantToken(merchantNo: string): string {
 /**
  * `sandbox-admin`: everything; `sandbox-readonly`: read every merchant, no PII; and per merchant
  * number a console token (`sandbox-merchant-{merchantNo}`) with every scope, for that merchant only.
+ * Their names (in logs) are not the tokens, as with any configured token: `demo-admin`, ...
  */
 export function sandboxDemoTokens(merchantNos: readonly string[]): AccessTokenEntry[] {
   return [
-    { name: 'sandbox-admin', sha256: hashAccessToken(SANDBOX_ADMIN_TOKEN), scopes: [...SCOPES], merchants: '*' },
-    { name: 'sandbox-readonly', sha256: hashAccessToken(SANDBOX_READONLY_TOKEN), scopes: ['complaints:read'], merchants: '*' },
+    { name: 'demo-admin', sha256: hashAccessToken(SANDBOX_ADMIN_TOKEN), scopes: [...SCOPES], merchants: '*' },
+    { name: 'demo-readonly', sha256: hashAccessToken(SANDBOX_READONLY_TOKEN), scopes: ['complaints:read'], merchants: '*' },
     ...[...new Set(merchantNos)].map((merchantNo) => ({
-      name: sandboxMerchantToken(merchantNo),
+      name: `demo-merchant-${merchantNo}`,
       sha256: hashAccessToken(sandboxMerchantToken(merchantNo)),
       scopes: [...SCOPES],
       merchants: [merchantNo],

@@ -46,6 +46,8 @@ export interface NotificationWebhookOptions {
   maxBodyBytes?: number;
   /** Stamps `receivedAt`; default systemClock. */
   clock?: Clock;
+  /** Each delivery's outcome: `accepted` (something new stored), `duplicate` (all stored before), `refused`. */
+  onResult?: (provider: ProviderName, result: 'accepted' | 'duplicate' | 'refused') => void;
 }
 
 /** 64 KiB: a complaint notification is under 1 KiB. The HTTP edge should stop reading past this. */
@@ -110,13 +112,14 @@ function acknowledge(received: ReceivedNotification): WebhookResponse {
  * onAccepted → the provider's acknowledgement. Nothing is stored unless the receiver accepted.
  */
 function createNotificationIntake(provider: ProviderName, options: NotificationWebhookOptions, fail: FailureResponse): WebhookHandler {
-  const { receivers, eventLog, onAccepted, logger, maxBodyBytes = DEFAULT_MAX_NOTIFICATION_BYTES, clock = systemClock } = options;
+  const { receivers, eventLog, onAccepted, logger, maxBodyBytes = DEFAULT_MAX_NOTIFICATION_BYTES, clock = systemClock, onResult } = options;
 
   return async (request) => {
     const account = SAFE_ACCOUNT.test(request.account) ? request.account : '(malformed)';
     const context = { provider, account, bytes: request.body.length };
     const refuse = (status: number, fields: Record<string, unknown>, message: string): WebhookResponse => {
       (status >= 500 ? logger.error : logger.warn).call(logger, { ...context, status, ...fields }, message);
+      onResult?.(provider, 'refused');
       return fail(status, failureMessage(status));
     };
 
@@ -151,10 +154,9 @@ function createNotificationIntake(provider: ProviderName, options: NotificationW
       }
     }
 
-    logger.info(
-      { ...context, notificationIds, appended: stored.length, duplicates },
-      duplicates === events.length && events.length > 0 ? 'notification redelivered' : 'notification accepted',
-    );
+    const redelivered = duplicates === events.length && events.length > 0;
+    onResult?.(provider, redelivered ? 'duplicate' : 'accepted');
+    logger.info({ ...context, notificationIds, appended: stored.length, duplicates }, redelivered ? 'notification redelivered' : 'notification accepted');
     return acknowledge(received);
   };
 }

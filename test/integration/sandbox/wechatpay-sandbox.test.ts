@@ -260,6 +260,20 @@ describe('response signatures', () => {
     expect(verifiesWith(completed, platformKey)).toBe(true);
   });
 
+  it('signs error answers to a request whose signature verified (404, 403), never a 401', async () => {
+    const none = await call('GET', '/v3/merchant-service/complaint-notifications', { as: directB });
+    expect(none.status).toBe(404);
+    expect(none.json['code']).toBe('RESOURCE_NOT_EXISTS');
+    expect(none.headers.get('wechatpay-serial')).toBe(sandbox.keys.platformPublicKeyId);
+    expect(verifiesWith(none, platformKey)).toBe(true);
+    const foreign = await call('GET', complaintPath(await fileComplaint({}, directB)));
+    expect(foreign.status).toBe(403);
+    expect(verifiesWith(foreign, platformKey)).toBe(true);
+    const refused = await call('GET', '/v3/merchant-service/complaint-notifications', { tamper: true });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('wechatpay-signature')).toBeNull();
+  });
+
   it('signs with a platform certificate in certificate mode, or with the key the request names', async () => {
     const [newest, older] = certSandbox.keys.platformCertificates;
     const merchant = certSandbox.keys.merchants[0] as WechatPaySandboxMerchant;

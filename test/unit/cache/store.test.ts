@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CacheStoreError } from '../../../src/cache/cache-store-error.js';
+import { openCacheStore } from '../../../src/cache/open-cache-store.js';
 import { createCacheStore } from '../../../src/cache/store.js';
+import { createLogger } from '../../../src/server/logger.js';
 import { cacheStoreSuite } from '../../contract/cache-store.suite.js';
 import { dropKeysAndClose, REDIS_URL, redisOrReason, uniqueKeyPrefix } from '../../helpers/redis.js';
 
@@ -46,18 +48,42 @@ describe.skipIf('reason' in redis)('redis adapter', () => {
 });
 
 describe('a failing store', () => {
-  it('turns read and fill failures into misses reported to onError, and throws on evictions', async () => {
+  it('turns every failure into a miss, a skipped fill or a kept eviction, and fails only its check', async () => {
     const reported: string[] = [];
+    const availability: boolean[] = [];
+    // A folder cannot be made under a regular file: the store can never open.
+    writeFileSync(join(dir, 'not-a-folder'), '');
     const store = createCacheStore({
       kind: 'sqlite',
-      path: join(dir, 'missing-directory', 'cache.sqlite'),
+      path: join(dir, 'not-a-folder', 'cache.sqlite'),
       onError: (_error, operation) => reported.push(operation),
+      onAvailability: (available) => availability.push(available),
     });
     expect(await store.get('key')).toBeUndefined();
     await store.set('key', 1);
-    expect(reported).toEqual(['get', 'set']);
-    await expect(store.delete(['key'])).rejects.toBeInstanceOf(CacheStoreError);
-    await expect(store.setOrThrow('key', 1)).rejects.toBeInstanceOf(CacheStoreError);
+    await expect(store.delete(['key'])).resolves.toBeUndefined();
+    await expect(store.setEviction('key', 1)).resolves.toBeUndefined();
+    expect(reported).toEqual(['get', 'set', 'delete', 'set']);
     await expect(store.check()).rejects.toBeInstanceOf(CacheStoreError);
+    expect(availability).toEqual([false]);
+    expect(store.available).toBe(false);
+    await store.close();
+  });
+
+  it('makes the folder of its file on the way', async () => {
+    const store = createCacheStore({ kind: 'sqlite', path: join(dir, 'fresh', 'data', 'cache.sqlite') });
+    await store.check();
+    await store.set('key', 'value');
+    expect(await store.get('key')).toBe('value');
+    await store.close();
+  });
+});
+
+describe('opening the configured store at start', () => {
+  it('names the path of a SQLite file that cannot be opened', async () => {
+    writeFileSync(join(dir, 'plain-file'), '');
+    const path = join(dir, 'plain-file', 'cache.sqlite');
+    const logger = createLogger({ level: 'silent' });
+    await expect(openCacheStore({ kind: 'sqlite', path }, logger)).rejects.toThrow(`The SQLite cache could not be opened at ${path}`);
   });
 });

@@ -57,6 +57,31 @@ describe('complaintEvents', () => {
     expect(nodes[0]).toMatchObject({ provider: 'WECHAT_PAY', complaintId: 'c0', merchant: { merchantNo: '1900000001' }, complaint: { state: 'PENDING' } });
   });
 
+  it('answers a cursor older than the retention with EVENT_CURSOR_EXPIRED, and serves the oldest event kept without after', async () => {
+    const { harness } = setup();
+    const stale = (n: number): ComplaintEvent => ({ ...event('1900000001', n), receivedAt: '2026-01-01T00:00:00.000Z' });
+    await harness.eventLog.append([stale(0), stale(1), event('1900000001', 2), event('1900000002', 3)]);
+    const firstPage = await harness.run(FEED, { first: 1 });
+    const cursor: string = firstPage.data?.['complaintEvents'].pageInfo.endCursor;
+    // Default retention, 90 days: the two January events go.
+    expect(await harness.eventLog.prune(new Date('2026-11-20T00:00:00.000Z'))).toEqual({ removed: 2 });
+
+    const expired = await harness.run(FEED, { first: 5, after: cursor });
+    expect(expired.data?.['complaintEvents'] ?? null).toBeNull();
+    expect(expired.errors).toEqual([
+      expect.objectContaining({
+        path: ['complaintEvents'],
+        message: expect.stringContaining('restart without `after`, from the oldest event'),
+        extensions: { code: 'EVENT_CURSOR_EXPIRED' },
+      }),
+    ]);
+    const restarted = await harness.run(FEED, { first: 5 });
+    expect(restarted.data?.['complaintEvents'].edges.map((edge: { node: { notificationId: string } }) => edge.node.notificationId)).toEqual([
+      'N-1900000001-2',
+      'N-1900000002-3',
+    ]);
+  });
+
   it('refuses a malformed cursor, an unknown merchant and first over 100 with typed errors', async () => {
     const { harness } = setup();
     for (const variables of [

@@ -36,6 +36,8 @@ function inMemoryEventLog(): EventLog {
   return {
     append: async (events) => (await log()).append(events),
     list: async (query) => (await log()).list(query),
+    prune: async (now) => (await log()).prune(now),
+    check: async () => (await log()).check(),
     close: async () => {
       if (opened !== undefined) await (await opened).close();
     },

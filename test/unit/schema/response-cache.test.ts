@@ -35,7 +35,7 @@ function countingStore(): { store: CacheStore; dataReads: () => number } {
 function setup() {
   const first = createFakeProvider({ merchantNo: '1900000001' });
   const second = createFakeProvider({ merchantNo: '1900000002' });
-  first.add(makeComplaint({ ...first.merchant, complaintId: 'c1' }, '2026-11-02T09:30:00+08:00', { payerPhone: { kind: 'PLAIN', value: '13800000000' } }));
+  first.add(makeComplaint({ ...first.merchant, complaintId: 'c1' }, '2026-11-02T09:30:00+08:00', { payerPhone: { kind: 'SEALED', sealed: 'sealed-phone' } }));
   second.add(makeComplaint({ ...second.merchant, complaintId: 'c2' }, '2026-11-03T09:30:00+08:00'));
   const counting = countingStore();
   const harness = createHarness([first, second], {

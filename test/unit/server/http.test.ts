@@ -49,7 +49,7 @@ beforeAll(async () => {
       mediaUrlBase: (token) => `/media/${token}`,
       graphiql: createGraphiQLOptions({ tabs: [{ query: 'query Merchants { merchants { name } }' }] }),
       renderGraphiQL: createOfflineGraphiQLRenderer(),
-      plugins: [useReadyz(createReadinessCheck({ cache, upstreams: [] }))],
+      plugins: [useReadyz(createReadinessCheck({ cache, eventLog, credentials: { states: () => ({}) } }))],
     },
   });
   // A known account whose receiver must never be reached: the size check comes first.
@@ -162,7 +162,7 @@ describe('HTTP edge', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { cache: 'ok', providers: {} } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { stores: { cache: 'ok', eventLog: 'ok' }, accounts: {} } });
   });
 
   it('refuses an oversized webhook body while reading, in the provider format', async () => {

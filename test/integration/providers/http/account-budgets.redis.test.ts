@@ -31,20 +31,25 @@ describe.skipIf('reason' in connection)('provider budgets in Redis', () => {
     }
   });
 
-  it('counts per process, without failing calls, while Redis cannot be reached', async () => {
-    const errors: unknown[] = [];
+  it('counts per process, a share of each budget, without failing calls, while Redis cannot be reached', async () => {
+    const availability: boolean[] = [];
     const store = await createBudgetStore({
       kind: 'redis',
       url: 'redis://127.0.0.1:1',
       keyPrefix: prefix,
       connectTimeoutMs: 200,
-      onError: (error) => errors.push(error),
+      onAvailability: (available) => availability.push(available),
     });
     try {
       const counter = store.counter('down', 1, 10);
       expect(await counter.take('k')).toBe(0);
       expect(await counter.take('k')).toBeGreaterThan(0);
-      expect(errors).toHaveLength(1);
+      // Two instances each counting half keep together to a budget of 4.
+      const shared = store.counter('down-shared', 4, 10);
+      expect(await shared.take('k')).toBe(0);
+      expect(await shared.take('k')).toBe(0);
+      expect(await shared.take('k')).toBeGreaterThan(0);
+      expect(availability).toEqual([false]);
     } finally {
       await store.close();
     }

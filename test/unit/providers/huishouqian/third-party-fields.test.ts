@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Merchant } from '../../../../src/domain/merchant.js';
+import { createProcessPiiCipher } from '../../../../src/crypto/pii-cipher.js';
 import { createHuishouqianAdapter, type HuishouqianThirdPartyFields } from '../../../../src/providers/huishouqian/adapter.js';
 import type { HuishouqianClient } from '../../../../src/providers/huishouqian/client.js';
 import { huishouqianAccountInput } from '../../../../src/providers/huishouqian/config.js';
@@ -30,6 +31,7 @@ function recordingAdapter(thirdPartyFields?: HuishouqianThirdPartyFields) {
     client,
     merchant: MERCHANT,
     agentMerchantNo: null,
+    pii: createProcessPiiCipher(),
     ...(thirdPartyFields === undefined ? {} : { thirdPartyFields }),
   });
   return { adapter, sent };

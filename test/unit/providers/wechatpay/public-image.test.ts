@@ -4,12 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signMediaToken, verifyMediaToken } from '../../../../src/crypto/media-token.js';
 import { NotFoundError, ProviderError } from '../../../../src/domain/errors.js';
-import {
-  createPublicImageFetcher,
-  DEFAULT_PUBLIC_IMAGE_ORIGINS,
-  isAllowedPublicImageUrl,
-  parseOriginPattern,
-} from '../../../../src/providers/wechatpay/public-image.js';
+import { parseOriginPattern } from '../../../../src/domain/origin-pattern.js';
+import { createPublicImageFetcher, DEFAULT_PUBLIC_IMAGE_ORIGINS, isAllowedPublicImageUrl } from '../../../../src/providers/wechatpay/public-image.js';
 import { createPng } from '../../../../src/sandbox/wechatpay/images.js';
 
 const PNG = createPng(4);
