@@ -12,7 +12,9 @@ const config: CodegenConfig = {
   generates: {
     'test/generated/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persistedDocuments: also persisted-documents.json, `{"sha256:<hex>": "<document>"}` (trusted documents), which
+      // `server.persistedOperations.file` loads; each generated document carries its id in `__meta__.hash`.
+      presetConfig: { fragmentMasking: false, persistedDocuments: true },
       config: {
         // Plain strings with result/variable types attached: tests send them with fetch as they are.
         documentMode: 'string',

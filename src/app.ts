@@ -1,5 +1,6 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { RequestListener } from 'node:http';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { fileURLToPath } from 'node:url';
 import { invalidateComplaint } from './cache/invalidation.js';
 import type { CacheStore } from './cache/store.js';
@@ -18,7 +19,7 @@ import { createProviderRegistry, type ProviderRegistry } from './providers/regis
 import { createAccessTokens } from './server/auth/access-tokens.js';
 import { SANDBOX_ADMIN_TOKEN } from './server/auth/demo-tokens.js';
 import { createGateway } from './server/gateway.js';
-import { createGraphiQLOptions, createOfflineGraphiQLRenderer, loadExampleTabs } from './server/graphiql.js';
+import { createGraphiQLOptions, createOfflineGraphiQLRenderer, EXAMPLE_IDS_QUERY, exampleIdsFrom, fillExampleIds, loadExampleTabs } from './server/graphiql.js';
 import { createCredentialsMonitor, type MonitoredAccount } from './server/credentials-monitor.js';
 import { createReadinessCheck, useReadyz } from './server/health.js';
 import { createHttpHandler } from './server/http.js';
@@ -26,6 +27,10 @@ import { createGatewayMetrics, type NotificationResult } from './observability/m
 import { metricsAuthorization } from './observability/metrics-authorization.js';
 import { currentRequestScope } from './observability/request-scope.js';
 import { timeAppends } from './observability/timed-event-log.js';
+import { traceCacheStore, traceEventLog } from './observability/traced-stores.js';
+import { createTracing } from './observability/tracing.js';
+import { useOperationTracing } from './server/plugins/use-operation-tracing.js';
+import type { Context } from './schema/context.js';
 import type { Logger } from './server/logger.js';
 import { createMediaHandler } from './server/media.js';
 import { loadPersistedOperations } from './server/persisted-operations.js';
@@ -40,6 +45,13 @@ export interface AppOptions {
   eventLog?: EventLog;
   /** How often each account's credentials are checked for /readyz, and how long a check may take; default 60 s and 10 s (tests shorten them). */
   credentialsCheck?: { intervalMs?: number; timeoutMs?: number };
+  /**
+   * Each cache and Redis budget operation's timeout; default 200 ms. Tests of sharing semantics on
+   * a loaded CI machine raise it: a slow answer there would take the documented outage path instead.
+   */
+  storeTimeoutMs?: number;
+  /** Spans go here instead of OTLP, and tracing is on whatever the config says (tests: an InMemorySpanExporter). */
+  spanExporter?: SpanExporter;
 }
 
 /** Everything `npm start` and the end-to-end tests run, assembled from one config; no listening. */
@@ -79,9 +91,15 @@ function buildProviders(config: GatewayConfig, deps: ProviderDeps) {
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger, clock } = options;
   const metrics = createGatewayMetrics();
+  // This app's own tracer provider (several apps may share a process); null: off, nothing wrapped.
+  const tracing = createTracing({
+    otlpEndpoint: config.tracing.otlpEndpoint,
+    ...(options.spanExporter === undefined ? {} : { exporter: options.spanExporter }),
+  });
   // Provider budgets live where the cache does: instances sharing a Redis share one budget per account.
   const budgetStore = await createBudgetStore({
     ...(config.cache.kind === 'redis' ? { kind: 'redis', url: config.cache.url, keyPrefix: `${config.cache.keyPrefix}provider-budget` } : { kind: 'memory' }),
+    ...(options.storeTimeoutMs === undefined ? {} : { operationTimeoutMs: options.storeTimeoutMs }),
     onAvailability: (available) => {
       if (available) logger.info('provider budget store answers again: budgets shared across instances');
       else logger.warn('provider budget store unavailable: each instance counts a share of each budget on its own');
@@ -105,8 +123,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   });
   const registry = createProviderRegistry(providers);
-  const cache = await openCacheStore(config.cache, logger);
+  const cache = await openCacheStore(config.cache, logger, options.storeTimeoutMs);
   const eventLog = options.eventLog ?? (await createEventLog(config.eventLog, { onWarning: (message) => logger.warn(message) }));
+  // What requests use: with tracing, each operation a span of the request it serves.
+  const requestCache = tracing === null ? cache : traceCacheStore(cache, config.cache.kind);
+  const requestEventLog = tracing === null ? eventLog : traceEventLog(eventLog, config.eventLog.store);
   // Retention: the clock that stamps receivedAt decides what is old.
   const pruning = schedulePruning(eventLog, {
     now: () => clock?.now() ?? Date.now(),
@@ -128,22 +149,36 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   });
 
-  // Sandbox mode preloads the demo admin token, so the example operations run as they stand.
-  const headers = config.source.kind === 'sandbox' ? { Authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}` } : undefined;
+  // Built on the first page request. Sandbox mode preloads the demo admin token and puts the seeded
+  // data's ids in the examples' variables, so they run as they stand; real mode never lets GraphiQL
+  // store the headers (bearer tokens) in the browser.
   const graphiql = config.server.graphiql
-    ? createGraphiQLOptions({ tabs: await loadExampleTabs(OPERATIONS_DIR), ...(headers === undefined ? {} : { headers }) })
+    ? async () => {
+        const tabs = await loadExampleTabs(OPERATIONS_DIR);
+        if (config.source.kind !== 'sandbox') return createGraphiQLOptions({ tabs, mayPersistHeaders: false });
+        const headers = { Authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}` };
+        const answer = await yoga.fetch('http://gateway.internal/graphql', {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ query: EXAMPLE_IDS_QUERY }),
+        });
+        // Without an answer the placeholders stay: the page still loads.
+        const data = answer.ok ? ((await answer.json()) as { data?: unknown }).data : null;
+        return createGraphiQLOptions({ tabs: fillExampleIds(tabs, exampleIdsFrom(data)), headers });
+      }
     : false;
   const yoga = createGateway({
     registry,
     accessTokens: createAccessTokens(config.auth.tokens),
-    cache,
-    eventLog,
+    cache: requestCache,
+    eventLog: requestEventLog,
     logger,
     mediaTokenSecret,
     metrics,
     ...(clock === undefined ? {} : { clock }),
     options: {
-      mediaUrlBase: (token) => `/media/${token}`,
+      // Absolute when the public URL is known (clients outside the browser's origin can follow it).
+      mediaUrlBase: (token) => `${config.server.publicBaseUrl ?? ''}/media/${token}`,
       webhooks: { publicBaseUrl: config.server.publicBaseUrl, routeOf: (merchant) => webhookAccounts.get(merchantKeyToString(merchant)) },
       development: config.server.development,
       introspection: config.server.introspection,
@@ -163,9 +198,10 @@ export async function createApp(options: AppOptions): Promise<App> {
               operations: await loadPersistedOperations(OPERATIONS_DIR, config.server.persistedOperations.file),
               only: config.server.persistedOperations.mode === 'only',
             },
+      automaticPersistedQueries: config.server.automaticPersistedQueries,
       graphiql,
       renderGraphiQL: createOfflineGraphiQLRenderer(),
-      plugins: [useReadyz(createReadinessCheck({ cache, eventLog, credentials }))],
+      plugins: [useReadyz(createReadinessCheck({ cache, eventLog, credentials })), ...(tracing === null ? [] : [useOperationTracing<Context>()])],
     },
   });
 
@@ -175,10 +211,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   // (a crash before this ran leaves the cached data until its TTL, at most 5 minutes).
   const onAccepted = async (events: readonly ComplaintEvent[]): Promise<void> => {
     const keys = new Map(events.map((event) => [complaintKeyToString(event.complaint), event.complaint]));
-    await Promise.all([...keys.values()].map((key) => invalidateComplaint(cache, key)));
+    await Promise.all([...keys.values()].map((key) => invalidateComplaint(requestCache, key)));
   };
   const webhookOptions = {
-    eventLog: timeAppends(eventLog, (seconds) => metrics.eventLogAppend(seconds)),
+    eventLog: timeAppends(requestEventLog, (seconds) => metrics.eventLogAppend(seconds)),
     onAccepted,
     onResult: (provider: string, result: NotificationResult) => metrics.notification(provider, result),
     logger,
@@ -193,10 +229,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     ),
     maxWebhookBodyBytes: config.server.maxWebhookBodyBytes,
     maxGraphqlBodyBytes: { json: config.server.maxRequestBodyBytes, multipart: config.server.maxUploadBodyBytes },
-    media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, cache, logger, ...(clock === undefined ? {} : { clock }) }),
+    media: createMediaHandler({ tokenSecret: mediaTokenSecret, registry, cache: requestCache, logger, ...(clock === undefined ? {} : { clock }) }),
     logger,
     metrics: config.server.metrics.enabled ? { registry: metrics.registry, authorize: metricsAuthorization(config.server.metrics.tokenSha256) } : null,
     gatewayMetrics: metrics,
+    tracing,
   });
 
   return {
@@ -208,6 +245,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       credentials.close();
       pruning.stop();
       await Promise.allSettled([eventLog.close(), cache.close(), budgetStore.close(), ...closers.map((close) => close())]);
+      // Last: the spans of work that ended above are flushed too.
+      await tracing?.shutdown();
     },
   };
 }

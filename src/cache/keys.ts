@@ -16,6 +16,8 @@ export const CACHE_TTL_MS = {
   writeRecord: 24 * 60 * 60_000,
   /** Longer than any page it guards; a lost generation only costs misses (tokens are never reused). */
   generation: 24 * 60 * 60_000,
+  /** An APQ document by its hash: clients resend a missing one, so the length only bounds the store's size. */
+  persistedQuery: 7 * 24 * 60 * 60_000,
 } as const;
 
 export const cacheKeys = {
@@ -32,4 +34,6 @@ export const cacheKeys = {
   notificationUrl: (merchant: MerchantKey): string => `notification-url:${merchantKeyToString(merchant)}`,
   /** `keyHash`: a hash of the caller's idempotency key, so no caller text is spelled in a store key. */
   writeRecord: (complaint: ComplaintKey, write: string, keyHash: string): string => `write:${complaintKeyToString(complaint)}:${write}:${keyHash}`,
+  /** `sha256`: the lowercase hex hash the APQ plugin verified (or a caller's, checked to be one). */
+  persistedQuery: (sha256: string): string => `apq:${sha256}`,
 } as const;

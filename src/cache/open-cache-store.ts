@@ -8,9 +8,10 @@ import { createCacheStore, type CacheStore, type CacheStoreConfig } from './stor
  * warning, then service from the providers until it does (an outage must not stop a restart).
  * Outages are logged once when they begin and once when they end, never with the store's URL.
  */
-export async function openCacheStore(config: CacheStoreConfig, logger: Logger): Promise<CacheStore> {
+export async function openCacheStore(config: CacheStoreConfig, logger: Logger, operationTimeoutMs?: number): Promise<CacheStore> {
   const cache = createCacheStore({
     ...config,
+    ...(operationTimeoutMs === undefined ? {} : { operationTimeoutMs }),
     onError: (error, operation) => {
       logger.debug({ operation, errorCode: error instanceof Error && 'code' in error ? error.code : 'UNKNOWN' }, 'cache store operation failed');
     },

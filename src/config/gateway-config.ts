@@ -17,7 +17,7 @@ import { LOG_LEVELS, type LogLevel } from '../server/logger.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../server/plugins/use-request-limits.js';
 import { ConfigError, configIssueMessage, describeIssue } from './config-error.js';
 import { cacheInput, eventLogInput, resolveCache, resolveEventLog, resolveEventLogRetentionMs, retentionDaysEnv } from './stores.js';
-import { createSecretResolver, errorCode, secretSource, type Environment, type SecretResolver, type SecretSource } from './secrets.js';
+import { createSecretResolver, errorCode, httpUrl, secretSource, type Environment, type SecretResolver, type SecretSource } from './secrets.js';
 import { validParts } from './valid-parts.js';
 
 /**
@@ -30,7 +30,6 @@ const CONFIG_DEFAULTS = {
   host: '127.0.0.1',
   port: 4000,
   logLevel: 'info',
-  graphiql: true,
   /** Webhook bodies above this are refused while reading (a notification is under 1 KiB). */
   maxWebhookBodyBytes: 64 * 1024,
   /** JSON GraphQL requests: a reply with every block is a few KiB. */
@@ -75,6 +74,7 @@ const configInput = z.strictObject({
     .strictObject({
       host: z.string().min(1).optional(),
       port: port.optional(),
+      /** GraphiQL on GET /graphql; default off with a config file, on in sandbox mode. */
       graphiql: z.boolean().optional(),
       /** Schema introspection (GraphiQL needs it). */
       introspection: z.boolean().optional(),
@@ -112,6 +112,8 @@ const configInput = z.strictObject({
         .optional(),
       /** `accept`: operations may also be sent by hash; `only`: nothing else is accepted. */
       persistedOperations: z.strictObject({ mode: z.enum(['off', 'accept', 'only']), file: z.string().min(1).optional() }).optional(),
+      /** Hashes clients register (Apollo's APQ), kept in the cache store; default on, except with persistedOperations `only`. */
+      automaticPersistedQueries: z.boolean().optional(),
       /** Browser origins allowed to call /graphql; default none (sandbox mode: localhost on any port). */
       cors: z
         .strictObject({
@@ -141,6 +143,8 @@ const configInput = z.strictObject({
     .default({}),
   cache: cacheInput.optional(),
   eventLog: eventLogInput.optional(),
+  /** OpenTelemetry traces over OTLP/HTTP to `<otlpEndpoint>/v1/traces`; none (and no OTEL_EXPORTER_OTLP_ENDPOINT): off. */
+  tracing: z.strictObject({ otlpEndpoint: httpUrl.optional() }).default({}),
   /** `providers.<slug>`: each provider module's accounts, validated by the module (see resolveProviders). */
   providers: z.record(z.string(), z.array(z.unknown(), { error: 'must be a list of accounts' })).default({}),
 });
@@ -166,6 +170,8 @@ const envInput = z.object({
   MEDIA_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PII_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   PUBLIC_BASE_URL: z.string().min(1).optional(),
+  /** The standard OpenTelemetry variable (a collector's OTLP/HTTP base URL): over `tracing.otlpEndpoint`. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
 });
 
 // ---- the resolved configuration ---------------------------------------------------------------
@@ -190,6 +196,8 @@ export interface GatewayConfig {
     publicBaseUrl: string | null;
     limits: RequestLimits;
     persistedOperations: { mode: 'off' | 'accept' | 'only'; file: string | null };
+    /** Automatic persisted queries (never with persistedOperations `only`). */
+    automaticPersistedQueries: boolean;
     /** Origin patterns browsers may call /graphql from; none: no cross-origin access. */
     cors: { origins: readonly string[] };
     /** `/metrics`; `tokenSha256`: the SHA-256 of the bearer token a scraper must send, null: none needed. */
@@ -204,6 +212,8 @@ export interface GatewayConfig {
   mediaTokenSecret: KeyObject | null;
   /** The secret payer phones and openids are sealed with (pii-cipher.ts); null: derived from the media secret. */
   piiEncryptionKey: KeyObject | null;
+  /** Where spans go (OTLP/HTTP base URL); null: tracing off. */
+  tracing: { otlpEndpoint: string | null };
   /** Every configured provider account, with the module that builds it (accountsOf() reads one module's). */
   providers: ConfiguredAccount[];
 }
@@ -294,6 +304,11 @@ export async function resolveConfig(input: unknown, source: GatewayConfig['sourc
   const port = vars.PORT ?? parsed.server.port ?? CONFIG_DEFAULTS.port;
   const publicBaseUrl = resolvePublicBaseUrl(vars.PUBLIC_BASE_URL, parsed.server.publicBaseUrl, source, port, resolver.problems);
   const metricsToken = parsed.server.metrics?.token === undefined ? undefined : await resolver.text(parsed.server.metrics.token, 'server.metrics.token');
+  if (parsed.server.automaticPersistedQueries === true && parsed.server.persistedOperations?.mode === 'only') {
+    problems.push(
+      'server.automaticPersistedQueries: cannot be true with server.persistedOperations.mode "only" (registering a hash runs a query of the client\'s own)',
+    );
+  }
   if (problems.length > 0 || resolver.problems.length > 0) throw new ConfigError([...problems, ...resolver.problems]);
 
   return {
@@ -301,7 +316,8 @@ export async function resolveConfig(input: unknown, source: GatewayConfig['sourc
     server: {
       host: vars.HOST ?? parsed.server.host ?? CONFIG_DEFAULTS.host,
       port,
-      graphiql: vars.GRAPHIQL !== undefined ? vars.GRAPHIQL === 'true' : (parsed.server.graphiql ?? CONFIG_DEFAULTS.graphiql),
+      // Off by default with a config file: a ~9 MB page nobody in production needs.
+      graphiql: vars.GRAPHIQL !== undefined ? vars.GRAPHIQL === 'true' : (parsed.server.graphiql ?? source.kind === 'sandbox'),
       introspection: vars.INTROSPECTION !== undefined ? vars.INTROSPECTION === 'true' : (parsed.server.introspection ?? true),
       development: parsed.server.development ?? false,
       maxWebhookBodyBytes: parsed.server.maxWebhookBodyBytes ?? CONFIG_DEFAULTS.maxWebhookBodyBytes,
@@ -321,6 +337,7 @@ export async function resolveConfig(input: unknown, source: GatewayConfig['sourc
         mode: parsed.server.persistedOperations?.mode ?? 'off',
         file: parsed.server.persistedOperations?.file === undefined ? null : resolve(baseDir, parsed.server.persistedOperations.file),
       },
+      automaticPersistedQueries: parsed.server.automaticPersistedQueries ?? parsed.server.persistedOperations?.mode !== 'only',
       cors: { origins: parsed.server.cors?.origins ?? (source.kind === 'sandbox' ? LOOPBACK_ORIGINS : []) },
       metrics: {
         enabled: parsed.server.metrics?.enabled ?? source.kind === 'sandbox',
@@ -334,6 +351,7 @@ export async function resolveConfig(input: unknown, source: GatewayConfig['sourc
     sandboxKeysFile: resolve(baseDir, vars.SANDBOX_KEYS_FILE ?? CONFIG_DEFAULTS.sandboxKeysFile),
     mediaTokenSecret,
     piiEncryptionKey,
+    tracing: { otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT ?? parsed.tracing.otlpEndpoint ?? null },
     providers,
   };
 }

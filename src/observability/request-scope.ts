@@ -18,6 +18,8 @@ export interface RequestScope {
   tokenName?: string;
   /** How execution ended: `ok`, `partial` (data with errors), `error`. */
   outcome?: 'ok' | 'partial' | 'error';
+  /** The request's trace when tracing is on (log lines carry it, to find the trace of a line). */
+  traceId?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

@@ -8,6 +8,7 @@ import { ForbiddenError } from '../domain/errors.js';
 import type { LocalDate } from '../domain/local-date.js';
 import type { Context } from './context.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
+import { RESOLVER_TRACING_PLUGIN } from './resolver-tracing-plugin.js';
 
 /** The schema's type parameters. */
 export interface GatewaySchemaTypes {
@@ -43,8 +44,9 @@ function missingScopes(failure: AuthFailure): string[] {
 }
 
 export const builder = new SchemaBuilder<GatewaySchemaTypes>({
-  // Errors before scope-auth: a refused mutation becomes its result union's ForbiddenError.
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, DataloaderPlugin],
+  // Errors before scope-auth: a refused mutation becomes its result union's ForbiddenError. Tracing
+  // last, innermost: its span sees what the resolver throws before the errors plugin turns it into a result.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, RESOLVER_TRACING_PLUGIN],
   defaultFieldNullability: false,
   relay: {
     edgesFieldOptions: { nullable: false },

@@ -1,14 +1,21 @@
 import type { KeyObject } from 'node:crypto';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
-import { createYoga, maskError as yogaMaskError, type GraphiQLOptions, type Plugin, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
+import {
+  createYoga,
+  maskError as yogaMaskError,
+  renderGraphiQL as renderYogaGraphiQL,
+  type GraphiQLOptions,
+  type Plugin,
+  type YogaServerInstance,
+  type YogaServerOptions,
+} from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createResponseCache } from '../cache/response-cache.js';
 import { deriveKey } from '../crypto/derived-key.js';
 import type { CacheStore } from '../cache/store.js';
 import { mayAccessMerchant, type Principal } from '../domain/access.js';
-import { GatewayError } from '../domain/errors.js';
+import { ConfigurationError, GatewayError } from '../domain/errors.js';
 import type { Merchant } from '../domain/merchant.js';
 import type { WebhookEndpoints, WebhookRoute } from '../domain/webhook-url.js';
 import { PROVIDER_MODULES } from '../providers/modules.js';
@@ -26,20 +33,27 @@ import type { AccessTokens } from './auth/access-tokens.js';
 import { createCorsOptions } from './cors.js';
 import type { PersistedOperations } from './persisted-operations.js';
 import { useAuth } from './plugins/use-auth.js';
+import { useCompression } from './plugins/use-compression.js';
+import { useAutomaticPersistedQueries } from './plugins/use-automatic-persisted-queries.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
+import { useGraphiQLPage } from './plugins/use-graphiql-page.js';
 import { usePrivateResponseCache } from './plugins/use-private-response-cache.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { DEFAULT_REQUEST_LIMITS, useRequestLimits, type RequestLimits } from './plugins/use-request-limits.js';
 import { useRequestParseErrors } from './plugins/use-request-parse-errors.js';
 import { useRequestObservation } from './plugins/use-request-observation.js';
 import { useTokenRateLimit } from './plugins/use-token-rate-limit.js';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamCost } from './plugins/use-upstream-cost.js';
 
 export interface GatewayOptions {
   /** Token → URL of the edge's media route, e.g. `(token) => \`/media/${token}\``. */
   mediaUrlBase: (token: string) => string;
-  /** GraphiQL on GET /graphql: off by default; pass yoga's options to preload tabs. */
-  graphiql?: boolean | GraphiQLOptions;
+  /**
+   * GraphiQL on GET /graphql: off by default; pass yoga's options to preload tabs, or a function
+   * giving them, called once on the first page request (when the gateway can answer queries).
+   */
+  graphiql?: boolean | GraphiQLOptions | (() => Promise<GraphiQLOptions>);
   /** Renders the GraphiQL page (the edge serves the assets from the package: no CDN). */
   renderGraphiQL?: (options: GraphiQLOptions) => string | Promise<string>;
   /** Unexpected errors keep their messages (local development only); default false: masked. */
@@ -52,8 +66,16 @@ export interface GatewayOptions {
   limits?: RequestLimits;
   /** Schema introspection (GraphiQL needs it); default true. */
   introspection?: boolean;
-  /** Operations clients may send by hash (APQ `extensions.persistedQuery.sha256Hash`); `only` refuses any other. */
+  /**
+   * Trusted documents clients may send by hash (`documentId` or APQ `extensions.persistedQuery.sha256Hash`);
+   * `only` refuses any other operation. Default null: none.
+   */
   persistedOperations?: { operations: PersistedOperations; only: boolean } | null;
+  /**
+   * Automatic persisted queries: hashes registered by clients, kept in the cache store (shared by the
+   * instances sharing it). Refused with `persistedOperations.only`. Default false.
+   */
+  automaticPersistedQueries?: boolean;
   /** How long a whole query response is reused for callers with the same grants; 0: never. Default 0. */
   responseCacheTtlMs?: number;
   /**
@@ -164,6 +186,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     limits = DEFAULT_REQUEST_LIMITS,
     introspection = true,
     persistedOperations = null,
+    automaticPersistedQueries = false,
     responseCacheTtlMs = 0,
     webhooks = { publicBaseUrl: null, routeOf: defaultWebhookRoute },
     corsOrigins = [],
@@ -176,14 +199,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     useUpstreamCost(limits.maxUpstreamFields),
   ];
   if (!introspection) hardening.push(useDisableIntrospection());
-  if (persistedOperations !== null) {
-    hardening.push(
-      usePersistedOperations({
-        getPersistedOperation: (hash) => persistedOperations.operations.get(hash.toLowerCase()) ?? null,
-        allowArbitraryOperations: !persistedOperations.only,
-      }),
-    );
+  if (automaticPersistedQueries) {
+    // Registering a hash means sending its query: exactly what `only` forbids.
+    if (persistedOperations?.only === true) throw new ConfigurationError('automatic persisted queries cannot be on when only trusted documents run');
+    // Before the trusted documents' plugin, which would refuse a hash it does not list.
+    hardening.push(useAutomaticPersistedQueries(deps.cache, persistedOperations?.operations ?? new Map()));
   }
+  if (persistedOperations !== null) hardening.push(useTrustedDocuments(persistedOperations.operations, { only: persistedOperations.only }));
   // Asked by auth, the response cache and the context: hash the token once per request.
   const principals = new WeakMap<Request, Principal | null>();
   const principalOf = (request: Request): Principal | null => {
@@ -236,14 +258,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint,
-    graphiql,
-    ...(renderGraphiQL ? { renderGraphiQL } : {}),
+    // Served by useGraphiQLPage (validator, caching headers).
+    graphiql: false,
     landingPage: false,
     cors: createCorsOptions(corsOrigins),
     logging: false,
     maskedErrors: { maskError: createMaskError(logger), isDev: development },
     context: ({ request }) => createContext(request, contextDeps),
     plugins: [
+      ...(graphiql === false
+        ? []
+        : [useGraphiQLPage({ endpoint: graphqlEndpoint, options: graphiql === true ? {} : graphiql, render: renderGraphiQL ?? renderYogaGraphiQL })]),
       useRequestObservation(principalOf),
       useAuth(principalOf, graphqlEndpoint),
       ...(tokenRateLimits === null ? [] : [useTokenRateLimit(principalOf, tokenRateLimits.limits, tokenRateLimits.store, graphqlEndpoint)]),
@@ -252,6 +277,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ...responseCache,
       useRequestErrorCodes(),
       ...plugins,
+      // Last: it sees every other plugin's answer (the GraphiQL page included) as it will be sent.
+      useCompression(),
     ],
   });
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { requestIdFrom, runInRequestScope, type RequestScope } from '../observability/request-scope.js';
+import type { GatewayTracing } from '../observability/tracing.js';
 import type { Logger } from './logger.js';
 import type { MediaHandler } from './media.js';
 import { readBody } from './read-body.js';
@@ -28,6 +29,8 @@ export interface HttpEdgeOptions {
   metrics?: { registry: GatewayMetrics['registry']; authorize(authorization: string | undefined): boolean } | null;
   /** GraphQL requests are counted here too (the access log has them either way). */
   gatewayMetrics?: GatewayMetrics;
+  /** A SERVER span per request, child of its `traceparent`; default null: no tracing, no cost. */
+  tracing?: GatewayTracing | null;
 }
 
 type Route =
@@ -39,6 +42,18 @@ type Route =
   | { kind: 'metrics' }
   | { kind: 'root' }
   | { kind: 'not-found' };
+
+/** The span name's route: a template, never the path (media paths carry tokens). */
+const ROUTE_TEMPLATES: Readonly<Record<Route['kind'], string>> = {
+  graphql: '/graphql',
+  webhook: '/webhooks/{provider}/{account}',
+  media: '/media/{token}',
+  healthz: '/healthz',
+  readyz: '/readyz',
+  metrics: '/metrics',
+  root: '/',
+  'not-found': 'unknown route',
+};
 
 function route(pathname: string): Route {
   if (pathname === '/graphql' || pathname === '/graphql/') return { kind: 'graphql' };
@@ -64,7 +79,18 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
  * (signatures cover the exact bytes), `/media/{token}` → media proxy, `/healthz` → yoga's health check.
  */
 export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
-  const { yoga, yogaHealthPath = '/health', webhooks, maxWebhookBodyBytes, maxGraphqlBodyBytes, media, logger, metrics = null, gatewayMetrics } = options;
+  const {
+    yoga,
+    yogaHealthPath = '/health',
+    webhooks,
+    maxWebhookBodyBytes,
+    maxGraphqlBodyBytes,
+    media,
+    logger,
+    metrics = null,
+    gatewayMetrics,
+    tracing = null,
+  } = options;
 
   /**
    * Refuses a GraphQL body before yoga reads it: over the limit by its declared length (Node then
@@ -172,6 +198,12 @@ export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
     const target = route(pathname);
     const scope: RequestScope = { id: requestIdFrom(request.headers['x-request-id']), upstreamCalls: 0 };
     response.setHeader('x-request-id', scope.id);
+    const span = tracing?.serverSpan(request, ROUTE_TEMPLATES[target.kind]);
+    if (span !== undefined) {
+      scope.traceId = span.traceId;
+      // 'close' comes after 'finish', and alone when the caller went away first.
+      response.once('close', () => span.end(response.statusCode));
+    }
     response.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // Within the scope, so the line carries the request id.
@@ -181,12 +213,12 @@ export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
         else logger.debug({ method: request.method, route: target.kind, status: response.statusCode, ms }, 'request');
       });
     });
-    runInRequestScope(scope, () =>
+    const handle = () =>
       dispatch(request, response, target).catch((error: unknown) => {
         logger.error({ route: target.kind, errorName: error instanceof Error ? error.name : typeof error }, 'request failed');
         if (!response.headersSent) sendJson(response, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
         else response.destroy();
-      }),
-    );
+      });
+    runInRequestScope(scope, () => (span === undefined ? handle() : span.run(handle)));
   };
 }

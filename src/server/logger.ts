@@ -55,7 +55,8 @@ export function createLogger(options: LoggerOptions): Logger {
     // Every line written while a request runs names it: its id is on the answer (x-request-id).
     mixin: () => {
       const scope = currentRequestScope();
-      return scope === undefined ? {} : { reqId: scope.id };
+      if (scope === undefined) return {};
+      return scope.traceId === undefined ? { reqId: scope.id } : { reqId: scope.id, traceId: scope.traceId };
     },
   };
   return destination === undefined ? pino(config) : pino(config, destination);

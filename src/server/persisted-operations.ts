@@ -6,13 +6,17 @@ import { ConfigurationError } from '../domain/errors.js';
 /** Operation documents by the lowercase hex SHA-256 of their text (the APQ `sha256Hash`). */
 export type PersistedOperations = ReadonlyMap<string, string>;
 
+/** How the GraphQL-over-HTTP persisted documents appendix (and codegen's manifest) spells a SHA-256 document id. */
+export const DOCUMENT_ID_PREFIX = 'sha256:';
+
 export function hashOperation(document: string): string {
   return createHash('sha256').update(document, 'utf8').digest('hex');
 }
 
 /**
  * The example operations of schema/operations (what GraphiQL and the README show) plus an optional
- * JSON file of `{"<sha256>": "<document>"}`, whose hashes are checked against their documents.
+ * JSON file of `{"<sha256>": "<document>"}` (keys may read `sha256:<hex>`, as in the manifest
+ * codegen's client preset writes with `persistedDocuments`), whose hashes are checked against their documents.
  */
 export async function loadPersistedOperations(operationsDir: string, file: string | null): Promise<PersistedOperations> {
   const operations = new Map<string, string>();
@@ -30,11 +34,12 @@ export async function loadPersistedOperations(operationsDir: string, file: strin
     }
     if (typeof entries !== 'object' || entries === null || Array.isArray(entries))
       throw new ConfigurationError(`${key}: must be a JSON object of sha256 → document`);
-    for (const [hash, document] of Object.entries(entries)) {
-      if (typeof document !== 'string' || hashOperation(document) !== hash.toLowerCase()) {
-        throw new ConfigurationError(`${key}: the entry ${hash.slice(0, 12)}… is not the sha256 of its document`);
+    for (const [id, document] of Object.entries(entries)) {
+      const hash = (id.startsWith(DOCUMENT_ID_PREFIX) ? id.slice(DOCUMENT_ID_PREFIX.length) : id).toLowerCase();
+      if (typeof document !== 'string' || hashOperation(document) !== hash) {
+        throw new ConfigurationError(`${key}: the entry ${id.slice(0, 12)}… is not the sha256 of its document`);
       }
-      operations.set(hash.toLowerCase(), document);
+      operations.set(hash, document);
     }
   }
   return operations;

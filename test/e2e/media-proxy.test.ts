@@ -53,17 +53,20 @@ afterAll(async () => {
 });
 
 describe('media proxy /media/{token}', () => {
-  it('hands out gateway URLs, never the provider URL', () => {
+  it('hands out gateway URLs under the public base URL, never the provider URL', () => {
     expect(mediaUrls.length).toBeGreaterThan(0);
-    for (const url of mediaUrls) expect(url).toMatch(/^\/media\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    // startGateway's public base URL is where it listens.
+    for (const url of mediaUrls) expect(url).toMatch(new RegExp(`^${gateway.url}/media/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`));
   });
 
   it('streams the signed download as an image with safe cache headers', async () => {
     const before = sandboxes.wechatpay.stats()['downloadMedia'] ?? 0;
-    const response = await fetch(`${gateway.url}${mediaUrls[0]}`);
+    const response = await fetch(mediaUrls[0] ?? '');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(response.headers.get('cache-control')).toBe('private, max-age=86400, immutable');
+    // Images are compressed already: sent as they are, whatever the client accepts.
+    expect(response.headers.get('content-encoding')).toBeNull();
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const bytes = Buffer.from(await response.arrayBuffer());
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
@@ -75,7 +78,7 @@ describe('media proxy /media/{token}', () => {
     const before = sandboxes.wechatpay.stats()['downloadMedia'] ?? 0;
     const url = mediaUrls[0] ?? '';
     const tampered = `${url.slice(0, -2)}${url.endsWith('AA') ? 'BB' : 'AA'}`;
-    const response = await fetch(`${gateway.url}${tampered}`);
+    const response = await fetch(tampered);
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ code: 'FORBIDDEN', message: 'invalid media token' });
     expect(sandboxes.wechatpay.stats()['downloadMedia'] ?? 0).toBe(before);
@@ -88,7 +91,7 @@ describe('media proxy /media/{token}', () => {
       body: JSON.stringify({ endpoint: 'downloadMedia', kind: 'status', status: 500, count: 10 }),
     });
     expect(fault.status).toBe(201);
-    const response = await fetch(`${gateway.url}${mediaUrls[0]}`);
+    const response = await fetch(mediaUrls[0] ?? '');
     expect(response.status).toBe(502);
     const body = (await response.json()) as { code: string; message: string };
     expect(body).toEqual({ code: 'PROVIDER_ERROR', message: 'WECHAT_PAY media download failed' });
@@ -116,8 +119,8 @@ describe('media proxy for Huishouqian (COMPLAINT_FILE_DOWNLOAD)', () => {
       { id: complaint.id },
     );
     const url = body.data?.complaint.negotiationHistory.edges.flatMap((edge) => edge.node.images)[0];
-    expect(url).toMatch(/^\/media\//);
-    const response = await fetch(`${gateway.url}${url}`);
+    expect(url?.startsWith(`${gateway.url}/media/`)).toBe(true);
+    const response = await fetch(url ?? '');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await response.arrayBuffer())).toEqual(png);
@@ -164,10 +167,10 @@ describe('media proxy for WeChat Pay history images (public image_list URLs, spe
     for (const node of nodes.filter((entry) => entry.operator === '投诉人')) expect(node.images).toEqual([]);
     const images = nodes.find((node) => node.operateType === 'MERCHANT_RESPONSE')?.images ?? [];
     expect(images).toHaveLength(1);
-    expect(images[0]).toMatch(/^\/media\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(images[0]).toMatch(new RegExp(`^${gateway.url}/media/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`));
 
     const signedBefore = sandboxes.wechatpay.stats()['downloadMedia'] ?? 0;
-    const response = await fetch(`${gateway.url}${images[0]}`);
+    const response = await fetch(images[0] ?? '');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
@@ -178,7 +181,7 @@ describe('media proxy for WeChat Pay history images (public image_list URLs, spe
     // An hour later upstream the public URL has expired: a typed 404, not a 500 (the gateway token is still valid).
     sandboxOffsetMs = 3_600_000 + 5_000;
     try {
-      const expired = await fetch(`${gateway.url}${images[0]}`);
+      const expired = await fetch(images[0] ?? '');
       expect(expired.status).toBe(404);
       expect(await expired.json()).toEqual({ code: 'NOT_FOUND', message: 'media not found' });
     } finally {

@@ -218,6 +218,8 @@ async function fullRead(options: StartGatewayOptions): Promise<void> {
     ...options,
     config: { ...options.config, server: { responseCacheTtlMs: 300_000 } },
     wechatpayAccount: { limits: { list: 100_000, history: 100_000 } },
+    // Every fill must land for the search to see it: a slow answer on a loaded machine would skip one.
+    storeTimeoutMs: 5_000,
   });
   try {
     const shown = await readEverything(gateway);

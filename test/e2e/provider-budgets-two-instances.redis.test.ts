@@ -79,6 +79,8 @@ describe.skipIf('reason' in connection)('provider budgets shared by two gateway 
       config: { cache: { store: 'redis' as const, keyPrefix: `${prefix}cache:` } },
       // Calls that cannot go out within 300 ms fail at once: the windows here last 10 s.
       wechatpayAccount: { limits: { list: LIST_PER_MINUTE }, maxQueueMs: 300 },
+      // A slow Redis answer on a loaded CI machine would take the outage path (each instance its own share).
+      storeTimeoutMs: 5_000,
     };
     instances = [await startGateway(sandboxes, shared), await startGateway(sandboxes, shared)];
   }, 60_000);

@@ -62,7 +62,11 @@ describe('per-token rate limits', () => {
       auth: { tokens: tokens.map((token) => ({ ...token, scopes: [...token.scopes] })) },
       cache: { store: 'redis', keyPrefix: `${prefix}shared:` },
     } as const;
-    const [a, b] = await Promise.all([startGateway(sandboxes, { env, config }), startGateway(sandboxes, { env, config })]);
+    // A generous store timeout: on a loaded CI machine a slow answer would take the outage path (a per-instance share).
+    const [a, b] = await Promise.all([
+      startGateway(sandboxes, { env, config, storeTimeoutMs: 5_000 }),
+      startGateway(sandboxes, { env, config, storeTimeoutMs: 5_000 }),
+    ]);
     if (a === undefined || b === undefined) throw new Error('gateways did not start');
     gateways.push(a, b);
     const statuses = [];

@@ -86,4 +86,22 @@ describe('upstream cost cap', () => {
       [5, 200],
     ]);
   });
+
+  it('treats `first: 100` written in the query as `first: $first` with 100: both run and answer the same', async () => {
+    // The list example as clients wrote it before (each edge's cursor): graphql-armor's cost limit refused the literal.
+    const selection = '{ edges { cursor node { id provider complaintId state complainedAt detail merchant { name } } } pageInfo { hasNextPage endCursor } }';
+    const answers: { status: number; body: Body }[] = [];
+    for (const [query, variables] of [
+      [`query Literal { complaints(first: 100) ${selection} }`, undefined],
+      [`query Variable($first: Int) { complaints(first: $first) ${selection} }`, { first: 100 }],
+    ] as const) {
+      const { status, body } = await gateway.graphql(query, variables);
+      answers.push({ status, body: body as Body });
+    }
+    expect(answers.map(({ status, body }) => [status, body.errors ?? []])).toEqual([
+      [200, []],
+      [200, []],
+    ]);
+    expect(answers[1]?.body.data).toEqual(answers[0]?.body.data);
+  });
 });

@@ -171,7 +171,8 @@ describe.skipIf('reason' in connection)('idempotency across instances sharing Re
   let first: GatewayUnderTest;
 
   beforeAll(async () => {
-    const shared = { env: { REDIS_URL }, config: { cache: { store: 'redis' as const, keyPrefix: `${prefix}cache:` } } };
+    // A generous store timeout: on a loaded CI machine a slow answer would take the outage path instead.
+    const shared = { env: { REDIS_URL }, config: { cache: { store: 'redis' as const, keyPrefix: `${prefix}cache:` } }, storeTimeoutMs: 5_000 };
     first = await startGateway(sandboxes, shared);
     other = await startGateway(sandboxes, shared);
   });

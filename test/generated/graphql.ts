@@ -280,7 +280,7 @@ export type ComplaintEventsQueryVariables = Exact<{
 }>;
 
 
-export type ComplaintEventsQuery = { complaintEvents: { edges: Array<{ cursor: string, node: { notificationId: string, provider: Provider, actionType: string, providerTime: string | null, receivedAt: string, merchant: { name: string, merchantNo: string }, complaint: { id: string, complaintId: string, state: ComplaintState, incomingUserResponse: boolean } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ComplaintEventsQuery = { complaintEvents: { edges: Array<{ node: { notificationId: string, provider: Provider, actionType: string, providerTime: string | null, receivedAt: string, merchant: { name: string, merchantNo: string }, complaint: { id: string, complaintId: string, state: ComplaintState, incomingUserResponse: boolean } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type RecentComplaintsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -289,7 +289,7 @@ export type RecentComplaintsQueryVariables = Exact<{
 }>;
 
 
-export type RecentComplaintsQuery = { complaints: { edges: Array<{ cursor: string, node: { id: string, provider: Provider, complaintId: string, state: ComplaintState, complainedAt: string, detail: string, merchant: { name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type RecentComplaintsQuery = { complaints: { edges: Array<{ node: { id: string, provider: Provider, complaintId: string, state: ComplaintState, complainedAt: string, detail: string, merchant: { name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CompleteComplaintMutationVariables = Exact<{
   input: CompleteComplaintInput;
@@ -518,12 +518,11 @@ export const ComplaintDetailDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ComplaintDetailQuery, ComplaintDetailQueryVariables>;
+    `, {"hash":"sha256:5889ee1af55e16920f27df54759c2146e141ee91b80d097a398aff014a0df0d1"}) as unknown as TypedDocumentString<ComplaintDetailQuery, ComplaintDetailQueryVariables>;
 export const ComplaintEventsDocument = new TypedDocumentString(`
     query ComplaintEvents($first: Int, $after: String) {
   complaintEvents(first: $first, after: $after) {
     edges {
-      cursor
       node {
         notificationId
         provider
@@ -548,12 +547,11 @@ export const ComplaintEventsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ComplaintEventsQuery, ComplaintEventsQueryVariables>;
+    `, {"hash":"sha256:885b7131fed524a2526ae8615ae0793f2976729a078e6c1da107cb0cf8a2dee1"}) as unknown as TypedDocumentString<ComplaintEventsQuery, ComplaintEventsQueryVariables>;
 export const RecentComplaintsDocument = new TypedDocumentString(`
     query RecentComplaints($first: Int = 10, $after: String, $filter: ComplaintFilterInput) {
   complaints(first: $first, after: $after, filter: $filter) {
     edges {
-      cursor
       node {
         id
         provider
@@ -572,7 +570,7 @@ export const RecentComplaintsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<RecentComplaintsQuery, RecentComplaintsQueryVariables>;
+    `, {"hash":"sha256:0ba161cae9b94d947ed6ab85d8c4e1c948a9167844827effd4e6e7c585b6f673"}) as unknown as TypedDocumentString<RecentComplaintsQuery, RecentComplaintsQueryVariables>;
 export const CompleteComplaintDocument = new TypedDocumentString(`
     mutation CompleteComplaint($input: CompleteComplaintInput!) {
   completeComplaint(input: $input) {
@@ -592,7 +590,7 @@ export const CompleteComplaintDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<CompleteComplaintMutation, CompleteComplaintMutationVariables>;
+    `, {"hash":"sha256:16227591d3cdf3cbfe70ef53edc55be0ff297da86c78a8d8794102955abdf50c"}) as unknown as TypedDocumentString<CompleteComplaintMutation, CompleteComplaintMutationVariables>;
 export const CreateNotificationUrlDocument = new TypedDocumentString(`
     mutation CreateNotificationUrl($input: SetNotificationUrlInput!) {
   createNotificationUrl(input: $input) {
@@ -610,7 +608,7 @@ export const CreateNotificationUrlDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<CreateNotificationUrlMutation, CreateNotificationUrlMutationVariables>;
+    `, {"hash":"sha256:93b67fb6ec2c0720304c1a17aeaf79a35104b3bd0972c3a022bead017c06253b"}) as unknown as TypedDocumentString<CreateNotificationUrlMutation, CreateNotificationUrlMutationVariables>;
 export const DeleteNotificationUrlDocument = new TypedDocumentString(`
     mutation DeleteNotificationUrl($input: DeleteNotificationUrlInput!) {
   deleteNotificationUrl(input: $input) {
@@ -624,7 +622,7 @@ export const DeleteNotificationUrlDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<DeleteNotificationUrlMutation, DeleteNotificationUrlMutationVariables>;
+    `, {"hash":"sha256:79c664765e7d4525d3c3913558cb4b57c0b3e1f6662777c9110ee5540e300a9f"}) as unknown as TypedDocumentString<DeleteNotificationUrlMutation, DeleteNotificationUrlMutationVariables>;
 export const MerchantsDocument = new TypedDocumentString(`
     query Merchants {
   merchants {
@@ -636,7 +634,7 @@ export const MerchantsDocument = new TypedDocumentString(`
     notificationUrl
   }
 }
-    `) as unknown as TypedDocumentString<MerchantsQuery, MerchantsQueryVariables>;
+    `, {"hash":"sha256:bcc55f83349abd3ce87b08cc236240a0af52a8f2803e0e74a0edacffcccebbc0"}) as unknown as TypedDocumentString<MerchantsQuery, MerchantsQueryVariables>;
 export const ComplaintPayerPhoneDocument = new TypedDocumentString(`
     query ComplaintPayerPhone($id: ID!) {
   complaint(id: $id) {
@@ -644,7 +642,7 @@ export const ComplaintPayerPhoneDocument = new TypedDocumentString(`
     payerPhone
   }
 }
-    `) as unknown as TypedDocumentString<ComplaintPayerPhoneQuery, ComplaintPayerPhoneQueryVariables>;
+    `, {"hash":"sha256:44f88b2d4a0c864268494dec84f731d6c02f944ef2764e0b8c97520e167d80b8"}) as unknown as TypedDocumentString<ComplaintPayerPhoneQuery, ComplaintPayerPhoneQueryVariables>;
 export const ReplyImmediatelyDocument = new TypedDocumentString(`
     mutation ReplyImmediately($input: ReplyImmediatelyInput!) {
   replyImmediately(input: $input) {
@@ -662,7 +660,7 @@ export const ReplyImmediatelyDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ReplyImmediatelyMutation, ReplyImmediatelyMutationVariables>;
+    `, {"hash":"sha256:88e7fd3ae8ffe79ce207a72415313e545025bd30d2d02683685077ddfcaf37f9"}) as unknown as TypedDocumentString<ReplyImmediatelyMutation, ReplyImmediatelyMutationVariables>;
 export const ReplyToComplaintDocument = new TypedDocumentString(`
     mutation ReplyToComplaint($input: ReplyToComplaintInput!) {
   replyToComplaint(input: $input) {
@@ -693,7 +691,7 @@ export const ReplyToComplaintDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ReplyToComplaintMutation, ReplyToComplaintMutationVariables>;
+    `, {"hash":"sha256:984c82762fa4582e3ca3a1076b5ef36efe01a768fe977f92dd32df562f884674"}) as unknown as TypedDocumentString<ReplyToComplaintMutation, ReplyToComplaintMutationVariables>;
 export const UpdateNotificationUrlDocument = new TypedDocumentString(`
     mutation UpdateNotificationUrl($input: SetNotificationUrlInput!) {
   updateNotificationUrl(input: $input) {
@@ -707,7 +705,7 @@ export const UpdateNotificationUrlDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<UpdateNotificationUrlMutation, UpdateNotificationUrlMutationVariables>;
+    `, {"hash":"sha256:b665a1cc354bcfe8496f117e5cfa5c0020b304a80d4ba0daf83830de3691dafe"}) as unknown as TypedDocumentString<UpdateNotificationUrlMutation, UpdateNotificationUrlMutationVariables>;
 export const UpdateRefundProgressDocument = new TypedDocumentString(`
     mutation UpdateRefundProgress($input: UpdateRefundProgressInput!) {
   updateRefundProgress(input: $input) {
@@ -724,7 +722,7 @@ export const UpdateRefundProgressDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<UpdateRefundProgressMutation, UpdateRefundProgressMutationVariables>;
+    `, {"hash":"sha256:efbedf00d4f0905c711187808dbd58d7c9f6d03917ae0d294c96f367f9224cde"}) as unknown as TypedDocumentString<UpdateRefundProgressMutation, UpdateRefundProgressMutationVariables>;
 export const UploadImageDocument = new TypedDocumentString(`
     mutation UploadImage($merchantId: ID!, $file: File!) {
   uploadImage(merchantId: $merchantId, file: $file) {
@@ -741,4 +739,4 @@ export const UploadImageDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<UploadImageMutation, UploadImageMutationVariables>;
+    `, {"hash":"sha256:f0d38c8087c7be809d1a5ed7a68366710d559f41ede600c6e5c74751ebe896c1"}) as unknown as TypedDocumentString<UploadImageMutation, UploadImageMutationVariables>;

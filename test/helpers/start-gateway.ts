@@ -14,6 +14,8 @@ import { createLogger } from '../../src/server/logger.js';
 import type { Sandboxes } from './start-sandboxes.js';
 
 export interface StartGatewayOptions {
+  /** AppOptions.storeTimeoutMs: tests of sharing semantics raise it on a loaded machine. */
+  storeTimeoutMs?: number;
   /** Merged over the config made from the sandbox keys (cache, eventLog, server, ...). */
   config?: Omit<ConfigFileInput, 'providers'>;
   /** Environment the config sees (CACHE_STORE, REDIS_URL, ...); default none. */
@@ -34,6 +36,8 @@ export interface StartGatewayOptions {
    * it) and the next an hour later, so no periodic check lands among the upstream calls a test counts.
    */
   credentialsCheck?: AppOptions['credentialsCheck'];
+  /** Tracing on, its spans exported here (an InMemorySpanExporter) instead of OTLP. */
+  spanExporter?: AppOptions['spanExporter'];
 }
 
 export interface GatewayUnderTest {
@@ -101,8 +105,10 @@ export async function startGateway(sandboxes: Sandboxes, options: StartGatewayOp
       config,
       logger,
       credentialsCheck: { intervalMs: 3_600_000, ...options.credentialsCheck },
+      ...(options.storeTimeoutMs === undefined ? {} : { storeTimeoutMs: options.storeTimeoutMs }),
       ...(clock === undefined ? {} : { clock }),
       ...(eventLog === undefined ? {} : { eventLog }),
+      ...(options.spanExporter === undefined ? {} : { spanExporter: options.spanExporter }),
     });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));

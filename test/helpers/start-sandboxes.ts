@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../../src/providers/http/clock.js';
 import { startHuishouqianSandbox, type HuishouqianSandbox } from '../../src/sandbox/huishouqian/server.js';
 import type { SandboxKeysFile } from '../../src/sandbox/sandbox-keys.js';
@@ -17,6 +18,8 @@ export interface StartSandboxesOptions {
   notificationTimeScale?: number;
   /** Keys for both sandboxes; default the test run's shared ones under vitest, fresh ones elsewhere (bench). */
   keyrings?: SandboxKeyrings;
+  /** Told the headers of each provider-API request either sandbox receives (e.g. to read `traceparent`). */
+  onApiRequest?: (sandbox: 'wechatpay' | 'huishouqian', headers: IncomingHttpHeaders) => void;
 }
 
 /** Under vitest, the keys generated once per run (test/setup/sandbox-keyrings.ts); elsewhere none (the sandboxes make fresh ones). */
@@ -38,7 +41,7 @@ export interface Sandboxes {
 
 /** Both sandboxes on 127.0.0.1 ephemeral ports, each with its own state (the keys are the run's, see `keyrings`). */
 export async function startSandboxes(options: StartSandboxesOptions = {}): Promise<Sandboxes> {
-  const { clock, seed = true, enforceRateLimits = true, rateLimits, notificationTimeScale = 0.001, keyrings = await defaultKeyrings() } = options;
+  const { clock, seed = true, enforceRateLimits = true, rateLimits, notificationTimeScale = 0.001, keyrings = await defaultKeyrings(), onApiRequest } = options;
   const common = { host: '127.0.0.1', port: 0, seed, notificationTimeScale, ...(clock === undefined ? {} : { clock }) };
   const [wechatpay, huishouqian] = await Promise.all([
     startWechatPaySandbox({
@@ -46,8 +49,13 @@ export async function startSandboxes(options: StartSandboxesOptions = {}): Promi
       enforceRateLimits,
       ...(rateLimits === undefined ? {} : { rateLimits }),
       ...(keyrings === undefined ? {} : { keyring: keyrings.wechatpay }),
+      ...(onApiRequest === undefined ? {} : { onApiRequest: (headers: IncomingHttpHeaders) => onApiRequest('wechatpay', headers) }),
     }),
-    startHuishouqianSandbox({ ...common, ...(keyrings === undefined ? {} : { credentials: keyrings.huishouqian }) }),
+    startHuishouqianSandbox({
+      ...common,
+      ...(keyrings === undefined ? {} : { credentials: keyrings.huishouqian }),
+      ...(onApiRequest === undefined ? {} : { onApiRequest: (headers: IncomingHttpHeaders) => onApiRequest('huishouqian', headers) }),
+    }),
   ]);
   return {
     wechatpay,

@@ -69,6 +69,7 @@ describe('config', () => {
       publicBaseUrl: 'http://127.0.0.1:4000',
       limits: { maxDepth: 10, maxAliases: 100, maxTokens: 2000, maxDirectives: 20, maxCost: 5000, maxUpstreamFields: 50 },
       persistedOperations: { mode: 'off', file: null },
+      automaticPersistedQueries: true,
       cors: { origins: LOOPBACK_ORIGINS },
       metrics: { enabled: true, tokenSha256: null },
     });
@@ -80,6 +81,14 @@ describe('config', () => {
     // Real mode: no /metrics unless turned on.
     expect(fromFile.server.metrics).toEqual({ enabled: false, tokenSha256: null });
     expect(config.providers).toEqual([]);
+  });
+
+  it('turns GraphiQL off by default in real mode: on with server.graphiql or GRAPHIQL', async () => {
+    const file = { kind: 'file', path: join(dir, 'g.json') } as const;
+    expect((await resolveConfig({}, file, { env: {}, baseDir: dir })).server.graphiql).toBe(false);
+    expect((await resolveConfig({ server: { graphiql: true } }, file, { env: {}, baseDir: dir })).server.graphiql).toBe(true);
+    expect((await resolveConfig({}, file, { env: { GRAPHIQL: 'true' }, baseDir: dir })).server.graphiql).toBe(true);
+    expect((await resolveConfig({}, { kind: 'sandbox' }, { env: {}, baseDir: dir })).server.graphiql).toBe(true);
   });
 
   it('resolves the event log retention from eventLog.retentionDays, EVENT_LOG_RETENTION_DAYS over it, never under a day', async () => {

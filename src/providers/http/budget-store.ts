@@ -18,6 +18,8 @@ export type BudgetStoreOptions = BudgetStoreConfig & {
   onAvailability?: (available: boolean) => void;
   /** How long start-up waits for Redis before counting in memory until it connects; default 2 s. */
   connectTimeoutMs?: number;
+  /** Per Redis call, after which the call counts locally; default 200 ms. */
+  operationTimeoutMs?: number;
 };
 
 /**
@@ -83,19 +85,19 @@ const REDIS_BUDGET_TIMEOUT_MS = 200;
 /** A memory store, or a Redis one that is connected (or still connecting, counting in memory meanwhile). */
 export async function createBudgetStore(options: BudgetStoreOptions): Promise<BudgetStore> {
   if (options.kind === 'memory') return createMemoryBudgetStore();
-  const { url, keyPrefix, onAvailability = () => undefined, connectTimeoutMs = 2_000 } = options;
+  const { url, keyPrefix, onAvailability = () => undefined, connectTimeoutMs = 2_000, operationTimeoutMs = REDIS_BUDGET_TIMEOUT_MS } = options;
   const client = createClient({
     url,
     // Fail fast while disconnected: the per-process share counts instead of calls piling up.
     disableOfflineQueue: true,
-    commandOptions: { timeout: REDIS_BUDGET_TIMEOUT_MS },
+    commandOptions: { timeout: operationTimeoutMs },
     socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000) },
   });
   client.on('error', () => undefined);
   let closing = false;
   // Timeouts and a breaker as for the cache: with Redis down, calls count locally at no cost.
   const guard = createStoreGuard({
-    timeoutMs: REDIS_BUDGET_TIMEOUT_MS,
+    timeoutMs: operationTimeoutMs,
     onAvailability: (available) => {
       if (!closing) onAvailability(available);
     },

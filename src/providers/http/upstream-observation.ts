@@ -1,5 +1,7 @@
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { ExtendOptions } from 'got';
 import type { ProviderName } from '../../domain/errors.js';
+import { activeTrace, injectTraceHeaders, markFailed } from '../../observability/trace-context.js';
 
 export type UpstreamOutcome = 'ok' | 'client_error' | 'server_error' | 'timeout' | 'network';
 
@@ -60,6 +62,83 @@ export function upstreamObservationHooks(provider: ProviderName, observe: Upstre
           if (error.response === undefined) {
             const { context } = error.options;
             observe({ provider, endpoint: endpointOf(context), outcome: error.name === 'TimeoutError' ? 'timeout' : 'network', seconds: elapsed(context) });
+          }
+          return error;
+        },
+      ],
+    },
+  };
+}
+
+const SPAN = 'upstreamSpan';
+
+function takeSpan(context: Record<string, unknown>): Span | undefined {
+  const span = context[SPAN] as Span | undefined;
+  if (span !== undefined) delete context[SPAN];
+  return span;
+}
+
+/**
+ * got hooks that give every attempt of a call made for a traced request a CLIENT span (provider,
+ * endpoint name, status; never the URL, its query or ids) and send its `traceparent`. Neither
+ * provider signs that header (WeChat Pay signs method, path, timestamp, nonce and body; Huishouqian
+ * its body), so it may be set before signing. The span reports the HTTP answer; whether it verifies
+ * is the client's business (as for upstreamObservationHooks). Untraced requests and background calls
+ * pass through untouched.
+ */
+export function upstreamTracingHooks(provider: ProviderName): ExtendOptions {
+  return {
+    hooks: {
+      beforeRequest: [
+        (options, { retryCount }) => {
+          const active = activeTrace();
+          if (active === undefined) return;
+          // got runs no afterResponse hook for a stream (the image download): it carries the
+          // trace of the request that asked for it, and no span of its own that nothing would end.
+          if (options.isStream) {
+            injectTraceHeaders(active.context, options.headers);
+            return;
+          }
+          const endpoint = endpointOf(options.context);
+          const method = String(options.method);
+          const span = active.tracer.startSpan(
+            `${provider} ${endpoint}`,
+            {
+              kind: SpanKind.CLIENT,
+              attributes: {
+                'complaint_gateway.provider': provider,
+                'complaint_gateway.endpoint': endpoint,
+                'http.request.method': method,
+                ...(retryCount > 0 ? { 'http.request.resend_count': retryCount } : {}),
+              },
+            },
+            active.context,
+          );
+          options.context[SPAN] = span;
+          injectTraceHeaders(trace.setSpan(active.context, span), options.headers);
+        },
+      ],
+      afterResponse: [
+        (response) => {
+          const span = takeSpan(response.request.options.context);
+          if (span !== undefined) {
+            span.setAttribute('http.response.status_code', response.statusCode);
+            if (response.statusCode >= 400) {
+              span.setStatus({ code: SpanStatusCode.ERROR });
+              span.setAttribute('error.type', String(response.statusCode));
+            }
+            span.end();
+          }
+          return response;
+        },
+      ],
+      beforeError: [
+        (error) => {
+          // No answer (with one, afterResponse has ended the span).
+          const span = takeSpan(error.options.context);
+          if (span !== undefined) {
+            markFailed(span, error);
+            span.end();
           }
           return error;
         },

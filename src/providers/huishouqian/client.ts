@@ -1,4 +1,4 @@
-import { upstreamObservationHooks, type QuotaObserver, type UpstreamObserver } from '../http/upstream-observation.js';
+import { upstreamObservationHooks, upstreamTracingHooks, type QuotaObserver, type UpstreamObserver } from '../http/upstream-observation.js';
 import type { KeyObject } from 'node:crypto';
 import got, { HTTPError, RequestError, type Got } from 'got';
 import type { z } from 'zod';
@@ -96,7 +96,7 @@ export function createHuishouqianClient(options: HuishouqianClientOptions) {
   });
   const sign = createRequestSigner({ merchantNo, privateKey: options.privateKey, signKey, scheme });
 
-  const http: Got = got.extend(upstreamObservationHooks('HUISHOUQIAN', options.onUpstreamCall), {
+  const http: Got = got.extend(upstreamObservationHooks('HUISHOUQIAN', options.onUpstreamCall), upstreamTracingHooks('HUISHOUQIAN'), {
     method: 'POST',
     responseType: 'text',
     timeout: { request: timeoutMs },

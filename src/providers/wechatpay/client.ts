@@ -1,4 +1,4 @@
-import { upstreamObservationHooks, type UpstreamObserver } from '../http/upstream-observation.js';
+import { upstreamObservationHooks, upstreamTracingHooks, type UpstreamObserver } from '../http/upstream-observation.js';
 import type { KeyObject } from 'node:crypto';
 import got, { HTTPError, type Got, type Method } from 'got';
 import type { z } from 'zod';
@@ -178,7 +178,7 @@ export function createWechatPayClient(options: WechatPayClientOptions) {
   const acceptSerial = (): string | undefined => (typeof options.acceptSerial === 'function' ? options.acceptSerial() : options.acceptSerial);
   const sign = createRequestSigner({ mchid, serialNo: options.serialNo, privateKey: options.privateKey, clock });
 
-  const http: Got = got.extend(upstreamObservationHooks('WECHAT_PAY', options.onUpstreamCall), {
+  const http: Got = got.extend(upstreamObservationHooks('WECHAT_PAY', options.onUpstreamCall), upstreamTracingHooks('WECHAT_PAY'), {
     // On every call, JSON, multipart upload and media download alike: WeChat answers a call without
     // Accept or User-Agent with 400 INVALID_REQUEST (spec 0). Each call sets its own Accept too.
     headers: { 'user-agent': GATEWAY_USER_AGENT, accept: 'application/json' },

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock, type Clock } from '../../providers/http/clock.js';
@@ -26,6 +26,8 @@ export interface HuishouqianSandboxOptions {
   notificationTimeScale?: number;
   /** Keys made earlier (a test run shares one set among its sandboxes: RSA key generation is slow); default fresh keys. */
   credentials?: HuishouqianSandboxCredentials;
+  /** Told the headers of each API request as it arrives, before any check (tests: what the gateway sends, e.g. `traceparent`). */
+  onApiRequest?: (headers: IncomingHttpHeaders) => void;
 }
 
 export interface HuishouqianSandbox {
@@ -109,6 +111,7 @@ export async function startHuishouqianSandbox(options: HuishouqianSandboxOptions
 
   /** `byPath` undefined: the generic path, where the envelope's `method` names the endpoint. */
   const api = async (request: IncomingMessage, response: ServerResponse, byPath: EndpointName | undefined): Promise<void> => {
+    options.onApiRequest?.(request.headers);
     const fields = Object.fromEntries(new URLSearchParams((await readBody(request, MAX_BODY, tooLarge)).toString('utf8')));
     const merchant = merchants.get(fields['merchantNo'] ?? '');
     if (merchant === undefined) return answer(response, undefined, { success: false, errorCode: '130005', errorMsg: '商户号不存在' });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock, type Clock } from '../../providers/http/clock.js';
@@ -47,6 +47,8 @@ export interface WechatPaySandboxOptions {
    * certificate, and notifications come signed by either kind (alternately). Default false.
    */
   migrating?: boolean;
+  /** Told the headers of each API request as it arrives, before any check (tests: what the gateway sends, e.g. `traceparent`). */
+  onApiRequest?: (headers: IncomingHttpHeaders) => void;
 }
 
 export interface WechatPaySandbox {
@@ -222,6 +224,7 @@ export async function startWechatPaySandbox(options: WechatPaySandboxOptions = {
   }
 
   async function handleProviderApi(request: IncomingMessage, response: ServerResponse, target: string, body: Buffer): Promise<void> {
+    options.onApiRequest?.(request.headers);
     requireProtocolHeaders(request);
     const method = request.method ?? 'GET';
     const queryStart = target.indexOf('?');

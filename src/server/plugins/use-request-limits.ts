@@ -1,6 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { useQueryCost } from './use-query-cost.js';
 
 /** Caps on one operation's shape, checked while parsing and validating, before anything runs. */
 export interface RequestLimits {
@@ -28,7 +29,8 @@ export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
 };
 
 /**
- * graphql-armor's limits. Field suggestions ("did you mean ...") leak the schema when introspection
+ * graphql-armor's limits, and its cost model through useQueryCost (which prices `first: 100` and
+ * `first: $first` alike). Field suggestions ("did you mean ...") leak the schema when introspection
  * is off, so they are blocked then.
  */
 export function useRequestLimits(limits: RequestLimits, options: { blockFieldSuggestions: boolean }): Plugin {
@@ -40,12 +42,18 @@ export function useRequestLimits(limits: RequestLimits, options: { blockFieldSug
       (context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
     ],
   };
-  return EnvelopArmorPlugin({
+  const armor = EnvelopArmorPlugin({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, ...report },
     maxAliases: { n: limits.maxAliases, ...report },
     maxTokens: { n: limits.maxTokens },
     maxDirectives: { n: limits.maxDirectives, ...report },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...report },
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: options.blockFieldSuggestions },
   }) as Plugin;
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(armor);
+      addPlugin(useQueryCost(limits.maxCost));
+    },
+  };
 }

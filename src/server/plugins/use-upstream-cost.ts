@@ -17,22 +17,7 @@ import {
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import { EVENTS_PAGE } from '../../schema/complaint-events.js';
 import { COMPLAINTS_PAGE } from '../../schema/complaint.js';
-
-/**
- * Fields whose resolvers may call a provider (once per selection, before caching): what an
- * operation costs against the providers' per-minute budgets. Every mutation field counts too.
- */
-const UPSTREAM_FIELDS: ReadonlySet<string> = new Set([
-  'Query.complaint',
-  'Query.node',
-  'Query.nodes',
-  'Query.complaints',
-  'Complaint.negotiationHistory',
-  // Fetches the detail when the complaint came from a list page.
-  'Complaint.payerOpenid',
-  'Merchant.notificationUrl',
-  'ComplaintEvent.complaint',
-]);
+import { UPSTREAM_FIELDS } from '../../schema/upstream-fields.js';
 
 /** Fields whose children repeat once per item: the upstream fields below them cost that many times. */
 const REPEATING_FIELDS: Readonly<Record<string, { defaultCount: number; maxCount: number; argument: string }>> = {

@@ -96,7 +96,8 @@ describe.skipIf('reason' in redis)('two gateway instances sharing the real Redis
   it("see each other's invalidations", async () => {
     const { provider, id } = world();
     const open = () => {
-      const store = createCacheStore({ kind: 'redis', url: REDIS_URL, keyPrefix: prefix });
+      // The sharing, not the timeout: a loaded CI machine may answer slowly.
+      const store = createCacheStore({ kind: 'redis', url: REDIS_URL, keyPrefix: prefix, operationTimeoutMs: 5_000 });
       stores.push(store);
       return store;
     };
