@@ -1,10 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build.js';
 import { childProcesses, isAlive } from '../helpers/processes.js';
 
 /*
@@ -13,34 +13,12 @@ import { childProcesses, isAlive } from '../helpers/processes.js';
  * `npm ci` builds dist/ (prepare); this suite rebuilds it only when src/ is newer.
  */
 
-const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST_MAIN = join(ROOT, 'dist', 'main.js');
 const DEADLINE_MS = 60_000;
 
 let dir: string;
 let npm: ChildProcess | undefined;
 let gatewayPid: number | undefined;
-
-async function mtime(path: string): Promise<number> {
-  return stat(path).then(
-    (stats) => stats.mtimeMs,
-    () => 0,
-  );
-}
-
-/** Builds dist/ unless it is newer than every source file and the build's tsconfig. */
-async function ensureBuilt(): Promise<void> {
-  const sources = (await readdir(join(ROOT, 'src'), { recursive: true })).filter((name) => name.endsWith('.ts')).map((name) => join(ROOT, 'src', name));
-  const inputs = [...sources, join(ROOT, 'tsconfig.json'), join(ROOT, 'tsconfig.build.json')];
-  const newest = Math.max(...(await Promise.all(inputs.map(mtime))));
-  if ((await mtime(DIST_MAIN)) > newest) return;
-  await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(
-    (error: { stdout?: string }) => {
-      throw new Error(`the build failed:\n${error.stdout ?? ''}`);
-    },
-  );
-}
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + DEADLINE_MS;
