@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from './event-cursor.js';
 import { EventCursorExpiredError, EventLogError } from './event-log-error.js';
 import { trackOperations } from './operations-in-flight.js';
 import { checkEvents, checkListQuery } from './event-log-input.js';
+import { entryFromColumns, type StoredEventColumns } from './event-row.js';
 import type { AppendedEntry, AppendResult, EventLogEntry, EventPage, ListEventsQuery } from './event-log-entry.js';
 import { DEFAULT_RETENTION_MS, PRUNE_BATCH, prunablePrefix } from './event-log-retention.js';
 
@@ -83,32 +84,12 @@ export function pageOfMerchants(merchants: readonly MerchantKey[], after: string
   };
 }
 
-interface EventRow {
+interface EventRow extends StoredEventColumns {
   position: string;
-  provider: string;
-  notification_id: string;
-  merchant_no: string;
-  complaint_id: string;
-  action_type: string;
-  provider_time: string | null;
-  received_at: string;
 }
 
 function toEntry(row: EventRow): EventLogEntry {
-  return {
-    cursor: encodeCursor(CURSOR_TAG, row.position),
-    event: {
-      notificationId: row.notification_id,
-      complaint: {
-        provider: row.provider as ComplaintEvent['complaint']['provider'],
-        merchantNo: row.merchant_no,
-        complaintId: row.complaint_id,
-      },
-      actionType: row.action_type,
-      providerTime: row.provider_time,
-      receivedAt: row.received_at,
-    },
-  };
+  return entryFromColumns(CURSOR_TAG, row.position, row);
 }
 
 // The cause is kept (non-enumerable, GatewayError) for a developer; the message names no URL.

@@ -6,6 +6,7 @@ import type { ComplaintEvent } from '../domain/events.js';
 import { decodeCursor, encodeCursor } from './event-cursor.js';
 import { EventCursorExpiredError, EventLogError } from './event-log-error.js';
 import { checkEvents, checkListQuery } from './event-log-input.js';
+import { entryFromColumns, type StoredEventColumns } from './event-row.js';
 import type { AppendedEntry, AppendResult, EventLogEntry, EventPage, ListEventsQuery } from './event-log-entry.js';
 import { DEFAULT_RETENTION_MS, PRUNE_BATCH, prunablePrefix } from './event-log-retention.js';
 
@@ -38,15 +39,8 @@ const MAX_GROUP = 256;
 
 const COLUMNS = 'seq, provider, notification_id, merchant_no, complaint_id, action_type, provider_time, received_at';
 
-interface EventRow {
+interface EventRow extends StoredEventColumns {
   seq: number;
-  provider: string;
-  notification_id: string;
-  merchant_no: string;
-  complaint_id: string;
-  action_type: string;
-  provider_time: string | null;
-  received_at: string;
 }
 
 type Param = string | number | null;
@@ -77,20 +71,7 @@ function all<T>(db: sqlite3.Database, sql: string, params: Param[]): Promise<T[]
 }
 
 function toEntry(row: EventRow): EventLogEntry {
-  return {
-    cursor: encodeCursor(CURSOR_TAG, String(row.seq)),
-    event: {
-      notificationId: row.notification_id,
-      complaint: {
-        provider: row.provider as ComplaintEvent['complaint']['provider'],
-        merchantNo: row.merchant_no,
-        complaintId: row.complaint_id,
-      },
-      actionType: row.action_type,
-      providerTime: row.provider_time,
-      receivedAt: row.received_at,
-    },
-  };
+  return entryFromColumns(CURSOR_TAG, String(row.seq), row);
 }
 
 function unavailable(error: unknown): EventLogError {

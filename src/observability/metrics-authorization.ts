@@ -1,12 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
-import { hashAccessToken } from '../server/auth/access-tokens.js';
+import { createAccessTokens } from '../server/auth/access-tokens.js';
 
-/** Whether a scrape may read `/metrics`: anyone when no token is configured, else only with `Bearer <token>`. */
+/**
+ * Whether a scrape may read `/metrics`: anyone when no token is configured, else only with
+ * `Bearer <token>`, checked exactly as the GraphQL tokens are (a token with no grants).
+ */
 export function metricsAuthorization(tokenSha256: string | null): (authorization: string | undefined) => boolean {
   if (tokenSha256 === null) return () => true;
-  const expected = Buffer.from(tokenSha256, 'hex');
-  return (authorization) => {
-    const token = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(authorization ?? '')?.[1];
-    return token !== undefined && timingSafeEqual(Buffer.from(hashAccessToken(token), 'hex'), expected);
-  };
+  const scraper = createAccessTokens([{ name: 'metrics', sha256: tokenSha256, scopes: [], merchants: [] }]);
+  return (authorization) => scraper.authenticate(authorization ?? null) !== null;
 }

@@ -27,7 +27,7 @@ export type BudgetStoreOptions = BudgetStoreConfig & {
  * together still keep to the provider's limit; more may meet the provider's own refusals, which are
  * reported as RATE_LIMITED like any other.
  */
-export const OUTAGE_BUDGET_SHARE = 0.5;
+const OUTAGE_BUDGET_SHARE = 0.5;
 
 /** A fixed-window counter: the window opens at the first call and lasts `windowSeconds`. */
 export interface WindowCounter {
