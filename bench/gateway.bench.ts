@@ -9,10 +9,10 @@
  * sandbox (bench/peer-handler-server.ts). The load comes from autocannon in this process, over
  * HTTP on 127.0.0.1; the machine's 2 cores are shared by the load generator and the servers.
  * (1) complaint(id) through GraphQL vs `GET /complaint?id=` on the peer, both uncached (each call a
- * complaint nobody read before), sequential, alternating, median of each; once against the sandbox
- * as it is (~3 ms an upstream call) and once with 50 ms of injected upstream latency, nearer a real
- * provider. (2) a warm-cache page of 50 complaints with the fields a console shows, as
- * sandbox-admin, 50 connections for LOAD s after WARMUP s of warm-up. (3) `{ hello }` on plain yoga
+ * complaint nobody read before), sequential, alternating, median of each after a few uncounted
+ * reads; once against the sandbox as it is (~3 ms an upstream call) and once with 50 ms of injected
+ * upstream latency, nearer a real provider. (2) a warm-cache page of 50 complaints with the fields
+ * a console shows, as sandbox-admin, 50 connections for LOAD s after WARMUP s of warm-up. (3) `{ hello }` on plain yoga
  * and (3b) the peer's cached page (`GET /page`), the same load. (4) the gateway's peak RSS (VmHWM)
  * after (2). (5) upstream calls, counted at the sandbox, of complaint reads with history and media
  * and of a download of one of their images: the ownership checks must reuse the detail the read
@@ -35,7 +35,7 @@ import { createWechatPayAccount } from '../src/providers/wechatpay/account.js';
 import { complaintGlobalId } from '../src/schema/global-id.js';
 import type { WechatPaySandboxKeys } from '../src/sandbox/sandbox-keys.js';
 import { SANDBOX_ADMIN_TOKEN } from '../src/server/auth/demo-tokens.js';
-import { DIST_MAIN, ensureBuilt } from '../test/helpers/build.js';
+import { DIST_MAIN, ensureBuilt, START_NODE_FLAGS } from '../test/helpers/build.js';
 import { startSandboxes } from '../test/helpers/start-sandboxes.js';
 import { wechatPayAccountsFromKeys } from '../test/helpers/wechatpay-account.js';
 import type { PeerAccount, PeerConfig } from './peer-handler-server.js';
@@ -47,6 +47,10 @@ const DETAIL_CALLS = Number(process.env['BENCH_DETAIL_CALLS'] ?? 25);
 const LOAD_SECONDS = Number(process.env['BENCH_LOAD_SECONDS'] ?? 8);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2);
 const OWNERSHIP_READS = 10;
+/** Uncounted reads on each side before (1)'s first figure. */
+const DETAIL_WARMUP = 3;
+/** Node flags for the gateway's process after `npm start`'s own (later ones win), e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` or `--max-semi-space-size=4` (space-separated). */
+const GATEWAY_NODE_ARGS = (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
 
 interface Child {
   process: ChildProcess;
@@ -106,16 +110,24 @@ async function graphql(url: string, query: string, variables: Record<string, unk
   return (await response.json()) as { data?: unknown; errors?: unknown[] };
 }
 
-/** (1): medians of the two paths over complaints nobody has read, alternating so drift hits both. */
+/**
+ * (1): medians of the two paths over complaints nobody has read, alternating so drift hits both.
+ * The first `warmUp` pairs are not counted: a process that just started runs cold code.
+ */
 async function detailRatio(
   gatewayUrl: string,
   peerUrl: string,
   merchant: ComplaintProvider['merchant'],
   ids: string[],
+  warmUp = 0,
 ): Promise<{ graphqlMs: number; peerMs: number }> {
   const viaGraphql: number[] = [];
   const viaPeer: number[] = [];
   for (let i = 0; i + 1 < ids.length; i += 2) {
+    if (i === 2 * warmUp) {
+      viaGraphql.length = 0;
+      viaPeer.length = 0;
+    }
     const [forGraphql, forPeer] = [ids[i] as string, ids[i + 1] as string];
     let started = performance.now();
     const answer = await graphql(gatewayUrl, 'query($id: ID!) { complaint(id: $id) { id state detail } }', {
@@ -214,7 +226,7 @@ export async function runGatewayBench(): Promise<void> {
   const children: Child[] = [];
   try {
     await ensureBuilt();
-    const gateway = await startChild([DIST_MAIN, '--config', configFile], { LOG_LEVEL: 'warn' }, /listening on/);
+    const gateway = await startChild([...START_NODE_FLAGS, ...GATEWAY_NODE_ARGS, DIST_MAIN, '--config', configFile], { LOG_LEVEL: 'warn' }, /listening on/);
     children.push(gateway);
     const plain = await startChild(['--import', 'tsx', 'bench/plain-yoga-server.ts'], {}, /listening on/);
     children.push(plain);
@@ -228,23 +240,25 @@ export async function runGatewayBench(): Promise<void> {
     if (accountOptions === undefined) throw new Error('no WeChat Pay account');
     const direct = createWechatPayAccount({ ...accountOptions, ...unlimited }).providers[0] as ComplaintProvider;
     const ids: string[] = [];
-    for (let days = 0; days < 120 && ids.length < 4 * DETAIL_CALLS; days += 30) {
+    const needed = 4 * DETAIL_CALLS + 2 * DETAIL_WARMUP;
+    for (let days = 0; days < 120 && ids.length < needed; days += 30) {
       for (let offset = 0; ; offset += 50) {
         const page = await direct.listComplaints({ from: addDays(today, -days - 29), to: addDays(today, -days), limit: 50, offset });
         ids.push(...page.complaints.map((complaint) => complaint.key.complaintId));
         if (page.complaints.length < 50) break;
       }
     }
-    if (ids.length < 4 * DETAIL_CALLS) throw new Error(`only ${ids.length} complaints to read`);
+    if (ids.length < needed) throw new Error(`only ${ids.length} complaints to read`);
 
-    const local = await detailRatio(gatewayUrl, peerUrl, direct.merchant, ids.slice(0, 2 * DETAIL_CALLS));
+    const warmAndLocal = 2 * (DETAIL_CALLS + DETAIL_WARMUP);
+    const local = await detailRatio(gatewayUrl, peerUrl, direct.merchant, ids.slice(0, warmAndLocal), DETAIL_WARMUP);
     const fault = await fetch(`${wechatSandbox}/sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'latency', ms: 50, endpoint: 'getComplaint', durationMs: 120_000 }),
     });
     if (!fault.ok) throw new Error(`latency fault refused: ${fault.status}`);
-    const remote = await detailRatio(gatewayUrl, peerUrl, direct.merchant, ids.slice(2 * DETAIL_CALLS, 4 * DETAIL_CALLS));
+    const remote = await detailRatio(gatewayUrl, peerUrl, direct.merchant, ids.slice(warmAndLocal, warmAndLocal + 2 * DETAIL_CALLS));
     await fetch(`${wechatSandbox}/sandbox/reset`, { method: 'POST' });
 
     // Another merchant's complaints: none of them was read yet.

@@ -18,17 +18,18 @@ import type { ComplaintProvider, NotificationReceiver } from './providers/provid
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import { createAccessTokens } from './server/auth/access-tokens.js';
 import { SANDBOX_ADMIN_TOKEN } from './server/auth/demo-tokens.js';
-import { createGateway } from './server/gateway.js';
+import { createGatewayServer } from './server/gateway.js';
 import { createGraphiQLOptions, createOfflineGraphiQLRenderer, EXAMPLE_IDS_QUERY, exampleIdsFrom, fillExampleIds, loadExampleTabs } from './server/graphiql.js';
 import { createCredentialsMonitor, type MonitoredAccount } from './server/credentials-monitor.js';
 import { createReadinessCheck, useReadyz } from './server/health.js';
 import { createHttpHandler } from './server/http.js';
-import { createGatewayMetrics, type NotificationResult } from './observability/metrics.js';
+import type { NotificationResult } from './observability/metrics.js';
 import { metricsAuthorization } from './observability/metrics-authorization.js';
 import { currentRequestScope } from './observability/request-scope.js';
 import { timeAppends } from './observability/timed-event-log.js';
 import { traceCacheStore, traceEventLog } from './observability/traced-stores.js';
 import { createTracing } from './observability/tracing.js';
+import { UNRECORDED_METRICS } from './observability/unrecorded-metrics.js';
 import { useOperationTracing } from './server/plugins/use-operation-tracing.js';
 import type { Context } from './schema/context.js';
 import type { Logger } from './server/logger.js';
@@ -90,9 +91,10 @@ function buildProviders(config: GatewayConfig, deps: ProviderDeps) {
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger, clock } = options;
-  const metrics = createGatewayMetrics();
+  // prom-client only when /metrics serves what it records.
+  const metrics = config.server.metrics.enabled ? (await import('./observability/metrics.js')).createGatewayMetrics() : UNRECORDED_METRICS;
   // This app's own tracer provider (several apps may share a process); null: off, nothing wrapped.
-  const tracing = createTracing({
+  const tracing = await createTracing({
     otlpEndpoint: config.tracing.otlpEndpoint,
     ...(options.spanExporter === undefined ? {} : { exporter: options.spanExporter }),
   });
@@ -167,7 +169,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         return createGraphiQLOptions({ tabs: fillExampleIds(tabs, exampleIdsFrom(data)), headers });
       }
     : false;
-  const yoga = createGateway({
+  const { yoga, cachedAnswers } = createGatewayServer({
     registry,
     accessTokens: createAccessTokens(config.auth.tokens),
     cache: requestCache,
@@ -224,6 +226,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const listener = createHttpHandler({
     yoga,
+    cachedAnswers,
     webhooks: new Map(
       [...receivers].map(([slug, { module, byAccount }]) => [slug, createProviderWebhook(module, { ...webhookOptions, receivers: byAccount })]),
     ),

@@ -4,7 +4,7 @@ import { createApp, type App } from './app.js';
 import { ConfigError } from './config/config-error.js';
 import { findConfigFile, loadConfigFile, type GatewayConfig } from './config/gateway-config.js';
 import { GatewayError } from './domain/errors.js';
-import { startSandboxMode, type SandboxMode } from './sandbox/sandbox-mode.js';
+import type { SandboxMode } from './sandbox/sandbox-mode.js';
 import { createLogger } from './server/logger.js';
 
 /**
@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   let sandboxes: SandboxMode | null = null;
   const configFile = findConfigFile();
   if (configFile === null) {
-    sandboxes = await startSandboxMode();
+    // Real mode never loads the sandbox code.
+    sandboxes = await (await import('./sandbox/sandbox-mode.js')).startSandboxMode();
     config = sandboxes.config;
   } else {
     config = await loadConfigFile(configFile);

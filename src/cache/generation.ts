@@ -21,7 +21,11 @@ export async function readGeneration(cache: CacheStore, key: string): Promise<st
 
 /** Several tokens in one store read (missing ones created as in readGeneration), in key order. */
 export async function readGenerations(cache: CacheStore, keys: readonly string[]): Promise<string[]> {
-  const current = await cache.getMany<string>(keys);
+  return completeGenerations(cache, keys, await cache.getMany<string>(keys));
+}
+
+/** Tokens read with something else in one round trip: the missing ones are created as in readGeneration. */
+export function completeGenerations(cache: CacheStore, keys: readonly string[], current: readonly unknown[]): Promise<string[]> {
   return Promise.all(
     keys.map(async (key, index) => {
       const value = current[index];

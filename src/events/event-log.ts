@@ -1,8 +1,8 @@
 import type { ComplaintEvent } from '../domain/events.js';
 import type { AppendResult, EventPage, ListEventsQuery } from './event-log-entry.js';
-import { createPostgresEventLog, type PostgresEventLogConfig } from './postgres-event-log.js';
-import { createRedisEventLog, type RedisEventLogConfig } from './redis-event-log.js';
-import { createSqliteEventLog, type SqliteEventLogConfig } from './sqlite-event-log.js';
+import type { PostgresEventLogConfig } from './postgres-event-log.js';
+import type { RedisEventLogConfig } from './redis-event-log.js';
+import type { SqliteEventLogConfig } from './sqlite-event-log.js';
 
 /**
  * The append-only feed behind `complaintEvents(after:)`. Every implementation keeps these promises,
@@ -41,14 +41,17 @@ export interface EventLogOptions {
   onWarning?: (message: string) => void;
 }
 
-/** The implementations do not import EventLog (that would be a loop): this return type checks them. */
-export function createEventLog(config: EventLogConfig, options: EventLogOptions = {}): Promise<EventLog> {
+/**
+ * The implementations do not import EventLog (that would be a loop): this return type checks them.
+ * Only the configured store's module (and its driver: sqlite3, @redis/client or pg) is loaded.
+ */
+export async function createEventLog(config: EventLogConfig, options: EventLogOptions = {}): Promise<EventLog> {
   switch (config.store) {
     case 'sqlite':
-      return createSqliteEventLog(config);
+      return (await import('./sqlite-event-log.js')).createSqliteEventLog(config);
     case 'redis':
-      return createRedisEventLog(config, options);
+      return (await import('./redis-event-log.js')).createRedisEventLog(config, options);
     case 'postgres':
-      return createPostgresEventLog(config);
+      return (await import('./postgres-event-log.js')).createPostgresEventLog(config);
   }
 }

@@ -8,13 +8,19 @@ const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 export type NotificationResult = 'accepted' | 'duplicate' | 'refused';
 export type CacheLayer = 'data' | 'response';
 
+/** What `/metrics` serves: prom-client's Registry (the Prometheus text format). */
+export interface MetricsExposition {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
 /**
  * The gateway's Prometheus metrics, one registry per app (tests run several apps in a process).
  * Labels are bounded: providers, endpoint names and account names come from code and config,
  * operation names are capped, and no complaint id, query text or token ever becomes a label.
  */
 export interface GatewayMetrics {
-  readonly registry: Registry;
+  readonly registry: MetricsExposition;
   upstreamRequest(call: UpstreamCall): void;
   graphqlRequest(operation: string, outcome: string, seconds: number): void;
   cacheLookup(layer: CacheLayer, hit: boolean): void;

@@ -1,15 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { extractTraceParent, runInSpan } from './trace-context.js';
-
-export const TRACING_SERVICE_NAME = 'complaint-gateway';
-
-/** How long shutdown waits for the last spans to reach the collector. */
-const EXPORT_TIMEOUT_MS = 5_000;
+import type { Tracer } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanDestination } from './tracer-provider.js';
 
 export interface TracingOptions {
   /** The collector's OTLP/HTTP base URL (as OTEL_EXPORTER_OTLP_ENDPOINT): spans go to `<it>/v1/traces`. */
@@ -35,43 +27,16 @@ export interface GatewayTracing {
   shutdown(): Promise<void>;
 }
 
-/** Null when there is nowhere to send spans: then nothing traces and nothing costs. */
-export function createTracing(options: TracingOptions): GatewayTracing | null {
+/**
+ * Null when there is nowhere to send spans: then nothing traces and nothing costs, not even the
+ * OpenTelemetry SDK's modules (loaded here only when tracing is on).
+ */
+export async function createTracing(options: TracingOptions): Promise<GatewayTracing | null> {
   const { otlpEndpoint, exporter } = options;
-  let processor: SpanProcessor;
-  if (exporter !== undefined) processor = new SimpleSpanProcessor(exporter);
-  else if (otlpEndpoint !== null) {
-    const url = `${otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
-    processor = new BatchSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: EXPORT_TIMEOUT_MS }), { exportTimeoutMillis: EXPORT_TIMEOUT_MS });
-  } else return null;
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': TRACING_SERVICE_NAME }),
-    spanProcessors: [processor],
-  });
-  const tracer = provider.getTracer(TRACING_SERVICE_NAME);
-  return {
-    tracer,
-    serverSpan(request, route) {
-      const method = request.method ?? 'GET';
-      const parent = extractTraceParent(request.headers);
-      const span = tracer.startSpan(
-        `${method} ${route}`,
-        { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': route } },
-        parent,
-      );
-      let ended = false;
-      return {
-        traceId: span.spanContext().traceId,
-        run: (work) => runInSpan({ context: parent, tracer }, span, work),
-        end(status) {
-          if (ended) return;
-          ended = true;
-          span.setAttribute('http.response.status_code', status);
-          if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-          span.end();
-        },
-      };
-    },
-    shutdown: () => provider.shutdown(),
-  };
+  let destination: SpanDestination;
+  if (exporter !== undefined) destination = { exporter };
+  else if (otlpEndpoint !== null) destination = { otlpTracesUrl: `${otlpEndpoint.replace(/\/+$/, '')}/v1/traces` };
+  else return null;
+  const { startTracing } = await import('./tracer-provider.js');
+  return startTracing(destination);
 }

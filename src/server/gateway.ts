@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
 import {
@@ -15,6 +16,7 @@ import { createResponseCache } from '../cache/response-cache.js';
 import { deriveKey } from '../crypto/derived-key.js';
 import type { CacheStore } from '../cache/store.js';
 import { mayAccessMerchant, type Principal } from '../domain/access.js';
+import type { MerchantKey } from '../domain/complaint-key.js';
 import { ConfigurationError, GatewayError } from '../domain/errors.js';
 import type { Merchant } from '../domain/merchant.js';
 import type { WebhookEndpoints, WebhookRoute } from '../domain/webhook-url.js';
@@ -30,6 +32,7 @@ import { createContext, type Context } from '../schema/context.js';
 import { errorExtensions } from '../schema/error-extensions.js';
 import { schema } from '../schema/index.js';
 import type { AccessTokens } from './auth/access-tokens.js';
+import { createCachedAnswers, type CachedAnswers } from './cached-answers.js';
 import { createCorsOptions } from './cors.js';
 import type { PersistedOperations } from './persisted-operations.js';
 import { useAuth } from './plugins/use-auth.js';
@@ -42,7 +45,7 @@ import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { DEFAULT_REQUEST_LIMITS, useRequestLimits, type RequestLimits } from './plugins/use-request-limits.js';
 import { useRequestParseErrors } from './plugins/use-request-parse-errors.js';
 import { useRequestObservation } from './plugins/use-request-observation.js';
-import { useTokenRateLimit } from './plugins/use-token-rate-limit.js';
+import { createTokenRateLimit, useTokenRateLimit } from './plugins/use-token-rate-limit.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamCost } from './plugins/use-upstream-cost.js';
 
@@ -174,6 +177,17 @@ function createMaskError(logger: Logger) {
 
 /** The GraphQL server as a fetch handler (yoga); the HTTP edge mounts it and never listens here. */
 export function createGateway(deps: GatewayDeps): Gateway {
+  return createGatewayServer(deps).yoga;
+}
+
+export interface GatewayServer {
+  yoga: Gateway;
+  /** The edge's answers from the response cache (null when it is off), in front of yoga. */
+  cachedAnswers: CachedAnswers | null;
+}
+
+/** yoga and, with the response cache on, the edge's cached answers, which share its keys and store. */
+export function createGatewayServer(deps: GatewayDeps): GatewayServer {
   const { registry, accessTokens, eventLog, logger, mediaTokenSecret, clock, metrics, options } = deps;
   const cache = metrics === undefined ? deps.cache : observeLookups(deps.cache, (hit) => metrics.cacheLookup('data', hit));
   const {
@@ -217,45 +231,76 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return principal;
   };
   // A response may show the merchants its caller was granted: their invalidations, and only theirs, drop it.
-  const merchantsOf = (request: Request) => {
-    const principal = principalOf(request);
-    if (principal === null) return [];
-    return principal.merchants === 'all' ? registry.merchants : registry.merchants.filter((merchant) => mayAccessMerchant(principal, merchant));
+  // Per caller, computed once: a token's principal is the same object for every request it sends.
+  const audiences = new WeakMap<Principal, { session: string; merchants: readonly MerchantKey[] }>();
+  const audienceOf = (principal: Principal) => {
+    let audience = audiences.get(principal);
+    if (audience === undefined) {
+      const merchants = principal.merchants === 'all' ? registry.merchants : registry.merchants.filter((merchant) => mayAccessMerchant(principal, merchant));
+      audience = { session: grantsKey(principal), merchants };
+      audiences.set(principal, audience);
+    }
+    return audience;
   };
+  const rateLimit = tokenRateLimits === null ? null : createTokenRateLimit(tokenRateLimits.limits, tokenRateLimits.store);
+  let cachedAnswers: CachedAnswers | null = null;
   // After usePartialErrors, so that a result missing a failed provider carries its error and is not cached.
-  const responseCache: YogaPlugin[] =
-    responseCacheTtlMs > 0
-      ? [
-          usePrivateResponseCache({
-            ...createResponseCache(deps.cache, {
-              secret: deriveKey(mediaTokenSecret, 'response-cache'),
-              merchantsOf,
-              merchants: registry.merchants,
-              // The plugin may look twice for one request (before parsing, then before executing): one count per request.
-              onLookup: (hit) => {
-                const scope = currentRequestScope();
-                if (scope?.responseCache === undefined) metrics?.cacheLookup('response', hit);
-                if (scope !== undefined) scope.responseCache = hit ? 'hit' : 'miss';
-              },
-            }),
-            ttl: responseCacheTtlMs,
-            enabled: (request) => principalOf(request) !== null,
-            session: (request) => {
-              const principal = principalOf(request);
-              return principal === null ? null : grantsKey(principal);
-            },
-            // A response that selects the payer's phone or openid is never cached, in memory or in a shared
-            // store: the data cache holds them sealed, a response would hold them in clear (README "Personal data at rest").
-            ttlPerSchemaCoordinate: { 'Complaint.payerPhone': 0, 'Complaint.payerOpenid': 0 },
-            // invalidation.ts already drops the merchant's responses on each data change, mutations included.
-            invalidateViaMutation: false,
-            includeExtensionMetadata: false,
-          }),
-        ]
-      : [];
+  const responseCache: YogaPlugin[] = [];
+  if (responseCacheTtlMs > 0) {
+    const parts = createResponseCache(deps.cache, {
+      secret: deriveKey(mediaTokenSecret, 'response-cache'),
+      merchants: registry.merchants,
+      keyInputOf: (params) => {
+        // yoga's node adapter puts the node request in the context: the edge may have keyed it already.
+        const { req } = params.context as { req?: IncomingMessage };
+        const computed = req === undefined ? undefined : cachedAnswers?.etagOf(req);
+        if (computed !== undefined) return computed;
+        const principal = principalOf(params.request);
+        if (principal === null) return null;
+        return {
+          ...audienceOf(principal),
+          document: params.documentString,
+          variables: params.variableValues,
+          operationName: params.operationName,
+        };
+      },
+      // The plugin may look twice for one request (before parsing, then before executing): one count per request.
+      onLookup: (hit) => {
+        const scope = currentRequestScope();
+        if (scope?.responseCache === undefined) metrics?.cacheLookup('response', hit);
+        if (scope !== undefined) scope.responseCache = hit ? 'hit' : 'miss';
+      },
+    });
+    cachedAnswers = createCachedAnswers({
+      responseCache: parts,
+      authenticate: (authorization) => accessTokens.authenticate(authorization ?? null),
+      keyInputOf: (principal, body) => ({ ...audienceOf(principal), document: body.document, variables: body.variables, operationName: body.operationName }),
+      rateLimit,
+      crossOrigin: corsOrigins.length > 0,
+      trustedDocumentsOnly: persistedOperations?.only === true,
+    });
+    responseCache.push(
+      usePrivateResponseCache({
+        cache: parts.cache,
+        buildResponseCacheKey: parts.buildResponseCacheKey,
+        ttl: responseCacheTtlMs,
+        enabled: (request) => principalOf(request) !== null,
+        session: (request) => {
+          const principal = principalOf(request);
+          return principal === null ? null : audienceOf(principal).session;
+        },
+        // A response that selects the payer's phone or openid is never cached, in memory or in a shared
+        // store: the data cache holds them sealed, a response would hold them in clear (README "Personal data at rest").
+        ttlPerSchemaCoordinate: { 'Complaint.payerPhone': 0, 'Complaint.payerOpenid': 0 },
+        // invalidation.ts already drops the merchant's responses on each data change, mutations included.
+        invalidateViaMutation: false,
+        includeExtensionMetadata: false,
+      }),
+    );
+  }
   const cursorKeys = { complaints: deriveKey(mediaTokenSecret, 'complaints-cursor'), events: deriveKey(mediaTokenSecret, 'events-cursor') };
   const contextDeps = { registry, principalOf, cache, eventLog, logger, mediaTokenSecret, mediaUrlBase, cursorKeys, webhooks, ...(clock ? { clock } : {}) };
-  return createYoga<Record<string, unknown>, Context>({
+  const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint,
     // Served by useGraphiQLPage (validator, caching headers).
@@ -271,7 +316,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         : [useGraphiQLPage({ endpoint: graphqlEndpoint, options: graphiql === true ? {} : graphiql, render: renderGraphiQL ?? renderYogaGraphiQL })]),
       useRequestObservation(principalOf),
       useAuth(principalOf, graphqlEndpoint),
-      ...(tokenRateLimits === null ? [] : [useTokenRateLimit(principalOf, tokenRateLimits.limits, tokenRateLimits.store, graphqlEndpoint)]),
+      ...(rateLimit === null ? [] : [useTokenRateLimit(principalOf, rateLimit, graphqlEndpoint)]),
       ...hardening,
       usePartialErrors(),
       ...responseCache,
@@ -281,4 +326,5 @@ export function createGateway(deps: GatewayDeps): Gateway {
       useCompression(),
     ],
   });
+  return { yoga, cachedAnswers };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { CachedAnswers } from './cached-answers.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { requestIdFrom, runInRequestScope, type RequestScope } from '../observability/request-scope.js';
 import type { GatewayTracing } from '../observability/tracing.js';
@@ -15,6 +16,8 @@ export interface YogaHandler {
 
 export interface HttpEdgeOptions {
   yoga: YogaHandler;
+  /** Warm GraphQL answers from the response cache, sent before yoga sees the request; default none. */
+  cachedAnswers?: CachedAnswers | null;
   /** yoga's `healthCheckEndpoint`; default '/health' (yoga's default). */
   yogaHealthPath?: string;
   /** `/webhooks/<slug>/<account>`: one handler per provider module, by its slug. */
@@ -81,6 +84,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
 export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
   const {
     yoga,
+    cachedAnswers = null,
     yogaHealthPath = '/health',
     webhooks,
     maxWebhookBodyBytes,
@@ -131,6 +135,7 @@ export function createHttpHandler(options: HttpEdgeOptions): RequestListener {
     switch (target.kind) {
       case 'graphql':
         if (refuseGraphqlBody(request, response)) return;
+        if (cachedAnswers !== null && (await cachedAnswers.answer(request, response, maxGraphqlBodyBytes.json))) return;
         await yoga.handle(request, response);
         return;
       case 'readyz':

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../helpers/build.js';
+import { ensureBuilt, START_NODE_FLAGS } from '../helpers/build.js';
 import { childProcesses, isAlive } from '../helpers/processes.js';
 
 /*
@@ -77,7 +77,7 @@ describe.skipIf(process.platform !== 'linux')('npm start', () => {
     // The gateway is npm's only child, and it is node on the compiled file: no shell, no loader in between.
     const children = await childProcesses(npmPid);
     expect(children).toHaveLength(1);
-    expect(children[0]?.args).toBe('node dist/main.js');
+    expect(children[0]?.args).toBe(['node', ...START_NODE_FLAGS, 'dist/main.js'].join(' '));
     gatewayPid = children[0]?.pid;
     if (gatewayPid === undefined) throw new Error('no gateway process');
 

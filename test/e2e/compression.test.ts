@@ -1,36 +1,10 @@
-import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_ADMIN_TOKEN } from '../../src/server/auth/demo-tokens.js';
 import { EXAMPLE_IDS_QUERY, exampleIdsFrom } from '../../src/server/graphiql.js';
+import { rawRequest, type RawAnswer } from '../helpers/raw-request.js';
 import { startGateway, type GatewayUnderTest } from '../helpers/start-gateway.js';
 import { startSandboxes, type Sandboxes } from '../helpers/start-sandboxes.js';
-
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** The bytes as sent (fetch would decompress them). */
-  body: Buffer;
-}
-
-/** One request over node:http, so the answer's encoding and length are seen as sent. */
-function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawAnswer> {
-  const { method = 'GET', headers = {}, body } = options;
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      url,
-      { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body: Buffer.concat(chunks) }));
-        answer.on('error', reject);
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
 
 const LARGE_QUERY = '{ complaints(first: 30) { edges { node { id complaintId state detail complainedAt merchant { name } } } } }';
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,14 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The compiled entry point `npm start` runs. */
 export const DIST_MAIN = join(ROOT, 'dist', 'main.js');
+
+/** The node flags `npm start` runs it with (heap sizing, BENCHMARKS.md issue 14), from package.json's one copy. */
+export const START_NODE_FLAGS: readonly string[] = (() => {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const flags = /\bnode((?: --[a-z-]+=\S+)*) dist\/main\.js$/.exec(scripts.start)?.[1];
+  if (flags === undefined) throw new Error(`package.json's start script is not "node [--flag=value ...] dist/main.js": ${scripts.start}`);
+  return flags.split(' ').filter((flag) => flag !== '');
+})();
 
 async function mtime(path: string): Promise<number> {
   return stat(path).then(

@@ -5,7 +5,7 @@ import type { Plugin } from 'graphql-yoga';
 export type ContentEncoding = 'br' | 'gzip';
 
 /** Bodies under this are sent as they are: compressing them saves less than the headers it adds. */
-const MIN_COMPRESSED_BYTES = 1024;
+export const MIN_COMPRESSED_BYTES = 1024;
 
 /** GraphQL answers and the GraphiQL page; not event streams or multipart answers (they flush as they go). */
 const COMPRESSIBLE_TYPES = /^(?:application\/(?:graphql-response\+)?json|text\/html)\b/i;
@@ -17,7 +17,7 @@ const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
 // Copied into a plain Uint8Array: what fetch's BodyInit accepts.
-const compressors: Record<ContentEncoding, (body: Uint8Array) => Promise<Uint8Array<ArrayBuffer>>> = {
+export const compressors: Record<ContentEncoding, (body: Uint8Array) => Promise<Uint8Array<ArrayBuffer>>> = {
   // Quality 5: most of brotli's gain at a fraction of the CPU of its default 11 (made for static files).
   br: async (body) =>
     new Uint8Array(

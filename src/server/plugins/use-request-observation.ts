@@ -6,6 +6,12 @@ import { currentRequestScope } from '../../observability/request-scope.js';
 /** `query Name`, `mutation Name(...`: the first operation's name, after leading whitespace and comments. */
 const LEADING_OPERATION_NAME = /^(?:\s|#[^\n]*\n)*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
 
+/** The access log's operation name of a request not parsed (a cached answer): the one it names, or its text's first. */
+export function operationNameFromText(operationName: unknown, query: unknown): string {
+  if (typeof operationName === 'string' && operationName.length > 0) return operationName;
+  return typeof query === 'string' ? (LEADING_OPERATION_NAME.exec(query)?.[1] ?? 'anonymous') : 'anonymous';
+}
+
 function operationNameOf(document: DocumentNode, requested: string | null | undefined): string {
   if (typeof requested === 'string' && requested.length > 0) return requested;
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
@@ -41,9 +47,10 @@ export function useRequestObservation(principalOf: (request: Request) => Princip
     onParams({ params }) {
       const scope = currentRequestScope();
       if (scope === undefined) return;
-      if (typeof params.operationName === 'string' && params.operationName.length > 0) scope.operation = params.operationName;
       // A cached answer is served before parsing: the document's first operation name, by its text.
-      else if (typeof params.query === 'string') scope.operation = LEADING_OPERATION_NAME.exec(params.query)?.[1] ?? 'anonymous';
+      if ((typeof params.operationName === 'string' && params.operationName.length > 0) || typeof params.query === 'string') {
+        scope.operation = operationNameFromText(params.operationName, params.query);
+      }
     },
     onResultProcess({ result }) {
       const scope = currentRequestScope();

@@ -28,12 +28,12 @@ afterAll(async () => {
 const inbound = (headers: Record<string, string>) => ({ method: 'POST', headers }) as unknown as IncomingMessage;
 
 describe('createTracing', () => {
-  it('is off (null) without an endpoint or an exporter', () => {
-    expect(createTracing({ otlpEndpoint: null })).toBeNull();
+  it('is off (null) without an endpoint or an exporter', async () => {
+    expect(await createTracing({ otlpEndpoint: null })).toBeNull();
   });
 
   it('exports the spans to <endpoint>/v1/traces as complaint-gateway, at the latest on shutdown', async () => {
-    const tracing = createTracing({ otlpEndpoint: endpoint });
+    const tracing = await createTracing({ otlpEndpoint: endpoint });
     if (tracing === null) throw new Error('tracing should be on');
     const server = tracing.serverSpan(inbound({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }), '/graphql');
     expect(server.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
