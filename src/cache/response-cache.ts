@@ -87,8 +87,12 @@ function serialise(result: ExecutionResult): string {
   return JSON.stringify({ ...result, extensions: Object.keys(extensions).length > 0 ? extensions : undefined });
 }
 
-function sameGenerations(stored: readonly string[], current: readonly string[]): boolean {
-  return stored.length === current.length && stored.every((token, index) => token === current[index]);
+/** A stored response built under exactly these generations (anything else in the store, e.g. another version's entry, is not one). */
+function builtUnder(found: unknown, current: readonly string[]): found is StoredResponse {
+  if (typeof found !== 'object' || found === null) return false;
+  const { body, lastModified, generations } = found as Partial<StoredResponse>;
+  if (typeof body !== 'string' || typeof lastModified !== 'string' || !Array.isArray(generations)) return false;
+  return generations.length === current.length && generations.every((token, index) => token === current[index]);
 }
 
 /**
@@ -126,8 +130,8 @@ export function createResponseCache(store: CacheStore, options: ResponseCacheOpt
     pending.set(etag, { entry, generations });
     return etag;
   };
-  const validOrNone = (found: StoredResponse | undefined, generations: readonly string[]): StoredResponse | undefined => {
-    const valid = found !== undefined && sameGenerations(found.generations, generations) ? found : undefined;
+  const validOrNone = (found: unknown, generations: readonly string[]): StoredResponse | undefined => {
+    const valid = builtUnder(found, generations) ? found : undefined;
     onLookup?.(valid !== undefined);
     return valid;
   };
@@ -137,7 +141,7 @@ export function createResponseCache(store: CacheStore, options: ResponseCacheOpt
       get: async (etag) => {
         const meta = pending.get(etag);
         if (meta === undefined || lookedUp.has(etag)) return undefined;
-        const found = validOrNone(await store.get<StoredResponse>(cacheKeys.response(meta.entry)), meta.generations);
+        const found = validOrNone(await store.get<unknown>(cacheKeys.response(meta.entry)), meta.generations);
         if (found === undefined) return undefined;
         // As the plugin stored it: its ETag and Last-Modified ride in extensions.http.
         const result = JSON.parse(found.body) as ExecutionResult<Record<string, unknown>>;
@@ -168,7 +172,7 @@ export function createResponseCache(store: CacheStore, options: ResponseCacheOpt
       const keys = generationKeys(input);
       const [found, ...current] = await store.getMany<unknown>([cacheKeys.response(entry), ...keys]);
       const generations = await completeGenerations(store, keys, current);
-      return { etag: etagOf(entry, generations), found: validOrNone(found as StoredResponse | undefined, generations) };
+      return { etag: etagOf(entry, generations), found: validOrNone(found, generations) };
     },
     markLookedUp(etag) {
       lookedUp.set(etag, (lookedUp.get(etag) ?? 0) + 1);
