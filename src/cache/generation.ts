@@ -25,7 +25,9 @@ export async function readGenerations(cache: CacheStore, keys: readonly string[]
 }
 
 /** Tokens read with something else in one round trip: the missing ones are created as in readGeneration. */
-export function completeGenerations(cache: CacheStore, keys: readonly string[], current: readonly unknown[]): Promise<string[]> {
+export async function completeGenerations(cache: CacheStore, keys: readonly string[], current: readonly unknown[]): Promise<string[]> {
+  // The usual case, on every warm request: nothing to create.
+  if (current.length === keys.length && current.every((value) => typeof value === 'string')) return current as string[];
   return Promise.all(
     keys.map(async (key, index) => {
       const value = current[index];

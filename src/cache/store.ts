@@ -11,6 +11,22 @@ import { createStoreGuard, UNGUARDED, type StoreGuard } from './store-guard.js';
 
 /** Least recently used entries go first beyond this: a cached page or response is a few KiB to ~100 KiB. */
 const MEMORY_CACHE_MAX_ENTRIES = 2_000;
+/**
+ * And beyond this much JSON (characters): a few very large entries (a long page with its history) must
+ * not reach the heap's hard limit (`--max-old-space-size=512` in `npm start`). Objects take about two
+ * to three times their JSON in the heap.
+ */
+const MEMORY_CACHE_MAX_JSON_CHARS = 64 * 1024 * 1024;
+
+/** An entry's weight for the memory LRU, measured once when it is stored. */
+function jsonChars(entry: object): number {
+  try {
+    return Math.max(1, JSON.stringify(entry)?.length ?? 1);
+  } catch {
+    // Not JSON (no cached value is such): weighed as the largest, so it is never kept.
+    return MEMORY_CACHE_MAX_JSON_CHARS + 1;
+  }
+}
 /** The most a cache operation may cost a request: a store that hangs must not hold requests. */
 const DEFAULT_OPERATION_TIMEOUT_MS = 200;
 const REDIS_CONNECT_TIMEOUT_MS = 1_000;
@@ -72,9 +88,10 @@ interface OpenedKeyv {
 function openKeyv(config: CacheStoreConfig): OpenedKeyv {
   switch (config.kind) {
     case 'memory': {
-      // Bounded: keyv drops an expired entry only when it is read, and entries under a superseded
-      // generation are never read again.
-      const keyv = new Keyv({ store: new LRUCache<string, object>({ max: MEMORY_CACHE_MAX_ENTRIES }), throwOnErrors: true });
+      // Bounded by count and size: keyv drops an expired entry only when it is read, and entries
+      // under a superseded generation are never read again.
+      const lru = new LRUCache<string, object>({ max: MEMORY_CACHE_MAX_ENTRIES, maxSize: MEMORY_CACHE_MAX_JSON_CHARS, sizeCalculation: jsonChars });
+      const keyv = new Keyv({ store: lru, throwOnErrors: true });
       // In-process values need no JSON round trip: parsing cached list pages on every read was the
       // largest cost of a warm complaints page. Cached values are never mutated by their readers.
       keyv.serialize = undefined;

@@ -91,3 +91,20 @@ describe('opening the configured store at start', () => {
     await expect(openCacheStore({ kind: 'sqlite', path }, logger)).rejects.toThrow(`The SQLite cache could not be opened at ${path}`);
   });
 });
+
+describe('the memory store', () => {
+  it('keeps at most 64 Mi characters of JSON, dropping the least recently used first', async () => {
+    const store = createCacheStore({ kind: 'memory' });
+    // One string shared by every entry: the store weighs each entry's JSON, the test holds 1 MiB.
+    const page = { body: 'x'.repeat(1024 * 1024) };
+    for (let i = 0; i < 100; i++) await store.set(`page:${i}`, page);
+    await store.set('small', { a: 1 });
+    const kept = (await store.getMany<object>(Array.from({ length: 100 }, (_, i) => `page:${i}`))).filter((value) => value !== undefined);
+    expect(kept.length).toBeGreaterThan(50);
+    expect(kept.length).toBeLessThan(64);
+    expect(await store.get('page:0')).toBeUndefined();
+    expect(await store.get('page:99')).toEqual(page);
+    expect(await store.get('small')).toEqual({ a: 1 });
+    await store.close();
+  });
+});
