@@ -141,6 +141,12 @@ export async function createPostgresEventLog(config: PostgresEventLogConfig) {
   });
   // A dropped idle connection is replaced on next use; the pool only reports it here.
   pool.on('error', () => undefined);
+  // A connection dropped while checked out and between statements emits on its client, where no one
+  // listens (an uncaught exception); the statement in flight, or the next, fails and the transaction
+  // ends the connection anyway.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
 
   /** Runs `work` in one transaction on one connection; a connection that failed is ended, not reused. */
   async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
