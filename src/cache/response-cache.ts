@@ -41,11 +41,8 @@ export interface ResponseCacheOptions {
   secret: KeyObject;
   /** Every configured merchant: what the plugin's own `invalidate` drops (unused: invalidateViaMutation is off). */
   merchants: readonly MerchantKey[];
-  /**
-   * What the key of a request the plugin sees is made of; or the key itself when the edge already
-   * computed it (cached-answers.ts), or null when the request has no session.
-   */
-  keyInputOf: (params: Parameters<BuildResponseCacheKeyFunction>[0]) => ResponseKeyInput | string | null;
+  /** What the key of a request the plugin sees is made of, or null when the request has no session. */
+  keyInputOf: (params: Parameters<BuildResponseCacheKeyFunction>[0]) => ResponseKeyInput | null;
   /** Each lookup of a whole response, found or not (metrics and the access log). */
   onLookup?: (hit: boolean) => void;
 }
@@ -164,7 +161,6 @@ export function createResponseCache(store: CacheStore, options: ResponseCacheOpt
       const input = keyInputOf(params);
       // Unreachable: the plugin is enabled only for callers with a session.
       if (input === null) throw new Error('response cache key asked for a request without a session');
-      if (typeof input === 'string') return input;
       return etagOf(entryOf(input), await readGenerations(store, generationKeys(input)));
     },
     async lookup(input) {

@@ -251,10 +251,6 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
       secret: deriveKey(mediaTokenSecret, 'response-cache'),
       merchants: registry.merchants,
       keyInputOf: (params) => {
-        // yoga's node adapter puts the node request in the context: the edge may have keyed it already.
-        const { req } = params.context as { req?: IncomingMessage };
-        const computed = req === undefined ? undefined : cachedAnswers?.etagOf(req);
-        if (computed !== undefined) return computed;
         const principal = principalOf(params.request);
         if (principal === null) return null;
         return {
@@ -271,7 +267,7 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
         if (scope !== undefined) scope.responseCache = hit ? 'hit' : 'miss';
       },
     });
-    cachedAnswers = createCachedAnswers({
+    const answers = createCachedAnswers({
       responseCache: parts,
       authenticate: (authorization) => accessTokens.authenticate(authorization ?? null),
       keyInputOf: (principal, body) => ({ ...audienceOf(principal), document: body.document, variables: body.variables, operationName: body.operationName }),
@@ -279,10 +275,16 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
       crossOrigin: corsOrigins.length > 0,
       trustedDocumentsOnly: persistedOperations?.only === true,
     });
+    cachedAnswers = answers;
     responseCache.push(
       usePrivateResponseCache({
         cache: parts.cache,
-        buildResponseCacheKey: parts.buildResponseCacheKey,
+        // yoga's node adapter puts the node request in the context: the edge may have keyed (and looked up) it already.
+        buildResponseCacheKey: (params) => {
+          const { req } = params.context as { req?: IncomingMessage };
+          const edgeEtag = req === undefined ? undefined : answers.etagOf(req);
+          return edgeEtag ?? parts.buildResponseCacheKey(params);
+        },
         ttl: responseCacheTtlMs,
         enabled: (request) => principalOf(request) !== null,
         session: (request) => {
