@@ -100,6 +100,10 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless chromium (skipped when ${CHR
     await expect.poll(active, { timeout: 5_000 }).toBe('ComplaintDetail');
     const variablesText = async (): Promise<string> => ((await page.locator('.graphiql-editor-tool').textContent()) ?? '').replace(/\s/g, '');
     await expect.poll(variablesText, { timeout: 5_000 }).toContain(`"id":"${complaintId}"`);
+    // Run once the tab's operation is in the editor: before that GraphiQL still infers the previous
+    // tab's operation name ("Cannot infer operation Merchants"), as in the test above.
+    const editorText = async (): Promise<string> => ((await page.locator('.graphiql-query-editor').textContent()) ?? '').replace(/\s/g, ' ');
+    await expect.poll(editorText, { timeout: 5_000 }).toContain('query ComplaintDetail');
     await page.locator('.graphiql-execute-button').click();
     // Without any whitespace: the response pane wraps long ids.
     const responseText = async (): Promise<string> => ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\s/g, '');
